@@ -1,0 +1,99 @@
+//! The command-line interface: one file per subcommand, this file for what they share.
+//!
+//! Conventions every subcommand follows: data goes to stdout, progress and diagnostics to
+//! stderr; `--format json` is for scripts; exit codes are
+//!
+//! | code | meaning |
+//! |---|---|
+//! | 0 | success |
+//! | 1 | finished, but some input was rejected or repaired (each problem was reported on stderr) |
+//! | 2 | usage error: unknown flag, bad value, malformed query (nothing was done) |
+//! | 3 | failure: a file could not be read or written, a dictionary or index is unusable |
+
+mod tokenize;
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::text::UserDictionaries;
+
+/// Some input was rejected or repaired; the rest was processed.
+pub const EXIT_PROBLEMS: u8 = 1;
+/// The command line (or a query in it) is malformed.
+pub const EXIT_USAGE: u8 = 2;
+/// The command failed.
+pub const EXIT_FAILURE: u8 = 3;
+
+/// How a command that did not fail went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Everything went through.
+    Success,
+    /// Some input had problems, reported on stderr; the rest went through.
+    Problems,
+}
+
+/// koe (声) analyzes Japanese customer feedback: survey answers, reviews, support tickets.
+#[derive(Debug, Parser)]
+#[command(name = "koe", version, about, long_about = None, max_term_width = 100)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    Tokenize(tokenize::TokenizeArgs),
+}
+
+/// Dictionary options shared by every command that analyses text.
+#[derive(Debug, Clone, Args)]
+pub struct DictionaryArgs {
+    /// Add a user dictionary: CSV in lindera's simple format (`surface,part_of_speech,reading`)
+    /// or IPADIC's 13-column format. Repeatable.
+    #[arg(long = "user-dict", value_name = "FILE")]
+    user_dict: Vec<PathBuf>,
+    /// Do not load koe's domain dictionary (dictionaries/user.csv); plain IPADIC, as MeCab.
+    #[arg(long = "no-user-dict")]
+    no_user_dict: bool,
+}
+
+impl DictionaryArgs {
+    fn user_dictionaries(&self) -> UserDictionaries {
+        UserDictionaries {
+            include_default: !self.no_user_dict,
+            files: self.user_dict.clone(),
+        }
+    }
+}
+
+/// Runs the parsed command line.
+pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
+    match cli.command {
+        Command::Tokenize(args) => tokenize::run(&args),
+    }
+}
+
+/// Whether `err` is a closed stdout (`koe ... | head`), which is not a failure.
+pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+/// The exit code for a failed command.
+pub fn exit_code_for(err: &anyhow::Error) -> u8 {
+    if err.chain().any(|cause| cause.downcast_ref::<UsageError>().is_some()) {
+        EXIT_USAGE
+    } else {
+        EXIT_FAILURE
+    }
+}
+
+/// A problem with what the user asked for (as opposed to a failure while doing it).
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct UsageError(pub String);

@@ -1,0 +1,9 @@
+//! koe (声): an analyzer of Japanese customer feedback.
+//!
+//! The library is organised by pipeline stage; the `koe` binary is a thin command line over it.
+//!
+//! - [`text`]: normalization and tokenization (IPADIC via lindera, embedded);
+//! - [`cli`]: the command-line interface, one file per subcommand.
+
+pub mod cli;
+pub mod text;
