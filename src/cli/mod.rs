@@ -86,7 +86,10 @@ pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
 
 /// The exit code for a failed command.
 pub fn exit_code_for(err: &anyhow::Error) -> u8 {
-    if err.chain().any(|cause| cause.downcast_ref::<UsageError>().is_some()) {
+    if err
+        .chain()
+        .any(|cause| cause.downcast_ref::<UsageError>().is_some())
+    {
         EXIT_USAGE
     } else {
         EXIT_FAILURE

@@ -77,13 +77,20 @@ pub fn run(args: &TokenizeArgs) -> anyhow::Result<Outcome> {
 
 /// Reads up to [`BATCH_LINES`] lines. Bytes that are not UTF-8 are replaced (U+FFFD) and
 /// reported with their line number; the second value says whether that happened.
-fn read_batch(input: &mut impl BufRead, line_number: &mut usize) -> anyhow::Result<(Vec<String>, bool)> {
+fn read_batch(
+    input: &mut impl BufRead,
+    line_number: &mut usize,
+) -> anyhow::Result<(Vec<String>, bool)> {
     let mut batch = Vec::with_capacity(BATCH_LINES);
     let mut problems = false;
     let mut buffer = Vec::new();
     while batch.len() < BATCH_LINES {
         buffer.clear();
-        if input.read_until(b'\n', &mut buffer).context("reading standard input")? == 0 {
+        if input
+            .read_until(b'\n', &mut buffer)
+            .context("reading standard input")?
+            == 0
+        {
             break;
         }
         *line_number += 1;
@@ -93,7 +100,9 @@ fn read_batch(input: &mut impl BufRead, line_number: &mut usize) -> anyhow::Resu
         let line = match String::from_utf8(std::mem::take(&mut buffer)) {
             Ok(line) => line,
             Err(err) => {
-                eprintln!("<stdin>:{line_number}: not valid UTF-8; invalid bytes replaced with U+FFFD");
+                eprintln!(
+                    "<stdin>:{line_number}: not valid UTF-8; invalid bytes replaced with U+FFFD"
+                );
                 problems = true;
                 String::from_utf8_lossy(err.as_bytes()).into_owned()
             }
@@ -124,7 +133,12 @@ fn write_batch(
 }
 
 /// The output for one input line, newline included.
-fn render_line(worker: &mut Worker<'_>, line: &str, format: TokenizeFormat, normalized: bool) -> String {
+fn render_line(
+    worker: &mut Worker<'_>,
+    line: &str,
+    format: TokenizeFormat,
+    normalized: bool,
+) -> String {
     let normal = normalized.then(|| normalize(line));
     let text = normal.as_ref().map_or(line, |n| n.as_str());
     let tokenizer = worker.tokenizer();
@@ -229,7 +243,10 @@ mod tests {
         let tokenizer = Tokenizer::new(&UserDictionaries::none()).unwrap();
         let mut worker = tokenizer.worker();
         let out = render_line(&mut worker, "高い", TokenizeFormat::Mecab, false);
-        assert_eq!(out, "高い\t形容詞,自立,*,*,形容詞・アウオ段,基本形,高い,タカイ,タカイ\nEOS\n");
+        assert_eq!(
+            out,
+            "高い\t形容詞,自立,*,*,形容詞・アウオ段,基本形,高い,タカイ,タカイ\nEOS\n"
+        );
     }
 
     #[test]

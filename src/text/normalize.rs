@@ -17,8 +17,8 @@
 //! input, and [`Normalized::to_original`] maps any span of the normalized text back.
 //!
 //! ```
-//! let n = koe::text::normalize("ｻｰﾋﾞｽのＵＲＬが〜");
-//! assert_eq!(n.as_str(), "サービスのurlが〜");
+//! let n = koe::text::normalize("ｻｰﾋﾞｽのＵＲＬがわからな〜い");
+//! assert_eq!(n.as_str(), "サービスのurlがわからなーい");
 //! // "url" in the normalized text is "ＵＲＬ" in the original.
 //! let (start, end) = n.to_original(n.as_str().find("url").unwrap(), n.as_str().find("が").unwrap());
 //! assert_eq!(&n.original()[start..end], "ＵＲＬ");
@@ -179,16 +179,15 @@ fn push_cluster(out: &mut Normalized<'_>, folded: &str, orig_offset: usize) {
 fn is_long_vowel_like(c: char) -> bool {
     matches!(
         c,
-        'ー' | '-'
-            | '~'
-            | '\u{2010}'..='\u{2015}'
-            | '\u{2212}'
-            | '\u{2500}'
-            | '\u{2501}'
-            | '\u{301C}'
-            | '\u{3030}'
-            | '\u{223C}'
-            | '\u{223E}'
+        'ー' | '-' | '~' | '\u{2010}'
+            ..='\u{2015}'
+                | '\u{2212}'
+                | '\u{2500}'
+                | '\u{2501}'
+                | '\u{301C}'
+                | '\u{3030}'
+                | '\u{223C}'
+                | '\u{223E}'
     )
 }
 
@@ -198,11 +197,48 @@ fn is_kana(c: char) -> bool {
 
 /// The voiced form of a kana (か → が), or the kana itself when it has none.
 fn voiced(c: char) -> char {
-    let voiceable = matches!(c,
-        'か' | 'き' | 'く' | 'け' | 'こ' | 'さ' | 'し' | 'す' | 'せ' | 'そ'
-        | 'た' | 'ち' | 'つ' | 'て' | 'と' | 'は' | 'ひ' | 'ふ' | 'へ' | 'ほ'
-        | 'カ' | 'キ' | 'ク' | 'ケ' | 'コ' | 'サ' | 'シ' | 'ス' | 'セ' | 'ソ'
-        | 'タ' | 'チ' | 'ツ' | 'テ' | 'ト' | 'ハ' | 'ヒ' | 'フ' | 'ヘ' | 'ホ');
+    let voiceable = matches!(
+        c,
+        'か' | 'き'
+            | 'く'
+            | 'け'
+            | 'こ'
+            | 'さ'
+            | 'し'
+            | 'す'
+            | 'せ'
+            | 'そ'
+            | 'た'
+            | 'ち'
+            | 'つ'
+            | 'て'
+            | 'と'
+            | 'は'
+            | 'ひ'
+            | 'ふ'
+            | 'へ'
+            | 'ほ'
+            | 'カ'
+            | 'キ'
+            | 'ク'
+            | 'ケ'
+            | 'コ'
+            | 'サ'
+            | 'シ'
+            | 'ス'
+            | 'セ'
+            | 'ソ'
+            | 'タ'
+            | 'チ'
+            | 'ツ'
+            | 'テ'
+            | 'ト'
+            | 'ハ'
+            | 'ヒ'
+            | 'フ'
+            | 'ヘ'
+            | 'ホ'
+    );
     if voiceable {
         char::from_u32(c as u32 + 1).unwrap_or(c)
     } else {

@@ -205,7 +205,11 @@ impl<'t> Worker<'t> {
         if rewritten {
             self.rewrite(chunk);
         }
-        let input = if rewritten { self.squeezed.as_str() } else { chunk };
+        let input = if rewritten {
+            self.squeezed.as_str()
+        } else {
+            chunk
+        };
         if input.is_empty() {
             return;
         }
@@ -252,7 +256,11 @@ impl<'t> Worker<'t> {
             if c.is_ascii() && is_skipped_space(c as u8) {
                 continue;
             }
-            let c = if c == FULL_WIDTH_SPACE { FULL_WIDTH_SPACE_STAND_IN } else { c };
+            let c = if c == FULL_WIDTH_SPACE {
+                FULL_WIDTH_SPACE_STAND_IN
+            } else {
+                c
+            };
             self.squeezed.push(c);
             self.squeezed_to_text.extend(i..i + c.len_utf8());
         }
@@ -342,7 +350,11 @@ mod tests {
         let tokens = wakati(&tokenizer, text);
         assert_eq!(tokens, ["料金", "が", "高い", "です"]);
         let mut worker = tokenizer.worker();
-        let spans: Vec<_> = worker.tokenize(text).iter().map(|t| (t.start, t.end)).collect();
+        let spans: Vec<_> = worker
+            .tokenize(text)
+            .iter()
+            .map(|t| (t.start, t.end))
+            .collect();
         assert_eq!(spans[2], (10, 16));
     }
 
@@ -350,7 +362,10 @@ mod tests {
     fn the_full_width_space_is_a_symbol_token_as_in_mecab() {
         let tokenizer = plain();
         let text = "はい！\u{3000}（しかし";
-        assert_eq!(wakati(&tokenizer, text), ["はい", "！", "\u{3000}", "（", "しかし"]);
+        assert_eq!(
+            wakati(&tokenizer, text),
+            ["はい", "！", "\u{3000}", "（", "しかし"]
+        );
         let mut worker = tokenizer.worker();
         let tokens = worker.tokenize(text).to_vec();
         let features = tokenizer.features(&tokens[2], text);
@@ -365,7 +380,10 @@ mod tests {
         assert_eq!(wakati(&tokenizer, text), ["。", "――", "阿部", "〜"]);
         let mut worker = tokenizer.worker();
         let tokens = worker.tokenize(text).to_vec();
-        assert_eq!(tokenizer.features(&tokens[3], text).part_of_speech(), "記号");
+        assert_eq!(
+            tokenizer.features(&tokens[3], text).part_of_speech(),
+            "記号"
+        );
     }
 
     #[test]
@@ -403,16 +421,39 @@ mod tests {
         let text = "コールセンターに解約金を請求された";
         assert_eq!(
             wakati(&plain(), text),
-            ["コール", "センター", "に", "解約", "金", "を", "請求", "さ", "れ", "た"]
+            [
+                "コール",
+                "センター",
+                "に",
+                "解約",
+                "金",
+                "を",
+                "請求",
+                "さ",
+                "れ",
+                "た"
+            ]
         );
         let with_user = Tokenizer::new(&UserDictionaries::default()).unwrap();
         assert_eq!(
             wakati(&with_user, text),
-            ["コールセンター", "に", "解約金", "を", "請求", "さ", "れ", "た"]
+            [
+                "コールセンター",
+                "に",
+                "解約金",
+                "を",
+                "請求",
+                "さ",
+                "れ",
+                "た"
+            ]
         );
         let mut worker = with_user.worker();
         let tokens = worker.tokenize(text).to_vec();
         assert!(tokens[0].is_user_word());
-        assert_eq!(with_user.features(&tokens[0], text).base_form(), "コールセンター");
+        assert_eq!(
+            with_user.features(&tokens[0], text).base_form(),
+            "コールセンター"
+        );
     }
 }

@@ -1,0 +1,5 @@
+//! koe's integration tests: one test binary, one module per area. They run the real `koe`
+//! binary on files they write themselves, so they need nothing outside the repository.
+
+mod support;
+mod tokenize;
