@@ -93,13 +93,19 @@ fn unpack(archive: &Path, dest: &Path) -> Result<(), Box<dyn Error>> {
         }
         let mut text: String = text
             .chars()
-            .map(|c| GLIBC_EUC_JP.iter().find(|(w, _)| *w == c).map_or(c, |(_, g)| *g))
+            .map(|c| {
+                GLIBC_EUC_JP
+                    .iter()
+                    .find(|(w, _)| *w == c)
+                    .map_or(c, |(_, g)| *g)
+            })
             .collect();
         match name.to_str() {
             Some("Symbol.csv") => add_stand_ins(&mut text),
-            Some("char.def") => {
-                text.push_str(&format!("\n0x{:04X} SYMBOL\n", FULL_WIDTH_SPACE_STAND_IN as u32))
-            }
+            Some("char.def") => text.push_str(&format!(
+                "\n0x{:04X} SYMBOL\n",
+                FULL_WIDTH_SPACE_STAND_IN as u32
+            )),
             _ => {}
         }
         fs::write(dest.join(name), text)?;
