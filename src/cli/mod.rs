@@ -10,7 +10,15 @@
 //! | 2 | usage error: unknown flag, bad value, malformed query (nothing was done) |
 //! | 3 | failure: a file could not be read or written, a dictionary or index is unusable |
 
+mod classify;
+mod eval;
+mod index;
+pub(crate) mod input;
+mod inspect;
+mod reindex;
+mod search;
 mod tokenize;
+mod train;
 
 use std::path::PathBuf;
 
@@ -45,6 +53,13 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     Tokenize(tokenize::TokenizeArgs),
+    Classify(classify::ClassifyArgs),
+    Eval(eval::EvalArgs),
+    Train(train::TrainArgs),
+    Inspect(inspect::InspectArgs),
+    Index(index::IndexArgs),
+    Search(search::SearchArgs),
+    Reindex(reindex::ReindexArgs),
 }
 
 /// Dictionary options shared by every command that analyses text.
@@ -68,10 +83,56 @@ impl DictionaryArgs {
     }
 }
 
+/// Classifier options shared by the commands that classify.
+#[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Classifier")]
+pub struct ClassifierArgs {
+    /// A model trained with `koe train` [default: the built-in model]
+    #[arg(long, value_name = "MODEL")]
+    model: Option<PathBuf>,
+    /// Your own causes and cues (TOML, as dictionaries/causes.toml), added to the built-in ones
+    #[arg(long, value_name = "FILE")]
+    causes: Option<PathBuf>,
+    /// Language of cause labels
+    #[arg(long, value_enum, default_value_t = Lang::Ja)]
+    lang: Lang,
+}
+
+/// Display language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Lang {
+    /// 日本語
+    Ja,
+    /// English
+    En,
+}
+
+impl ClassifierArgs {
+    /// Loads the classifier these options describe.
+    pub fn load(&self) -> anyhow::Result<crate::classify::Classifier> {
+        let language = match self.lang {
+            Lang::Ja => crate::classify::Language::Japanese,
+            Lang::En => crate::classify::Language::English,
+        };
+        Ok(crate::classify::Classifier::load(
+            self.causes.as_deref(),
+            self.model.as_deref(),
+            language,
+        )?)
+    }
+}
+
 /// Runs the parsed command line.
 pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
     match cli.command {
         Command::Tokenize(args) => tokenize::run(&args),
+        Command::Classify(args) => classify::run(&args),
+        Command::Eval(args) => eval::run(&args),
+        Command::Train(args) => train::run(&args),
+        Command::Inspect(args) => inspect::run(&args),
+        Command::Index(args) => index::run(&args),
+        Command::Search(args) => search::run(&args),
+        Command::Reindex(args) => reindex::run(&args),
     }
 }
 

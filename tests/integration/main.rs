@@ -1,5 +1,8 @@
 //! koe's integration tests: one test binary, one module per area. They run the real `koe`
 //! binary on files they write themselves, so they need nothing outside the repository.
 
+mod index;
+mod ingest;
+mod search;
 mod support;
 mod tokenize;
