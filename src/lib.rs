@@ -9,6 +9,8 @@
 //! - [`classify`]: churn-cause tagging with evidence;
 //! - [`index`]: analysed, classified feedback in a tantivy index on disk (upserts, crash-safe);
 //! - [`search`]: the query language, filters, facets and highlighted snippets over an index;
+//! - [`report`]: the monthly cause report (counts, changes and their significance, words,
+//!   quotes) as Markdown, HTML, JSON or CSV;
 //! - [`escape`]: feedback text made safe for HTML and spreadsheet cells;
 //! - [`cli`]: the command-line interface, one file per subcommand.
 
@@ -18,5 +20,6 @@ pub mod escape;
 pub mod feedback;
 pub mod ingest;
 pub mod index;
+pub mod report;
 pub mod search;
 pub mod text;

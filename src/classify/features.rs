@@ -104,33 +104,34 @@ pub fn extract(analysis: &Analysis<'_>, taxonomy: &Taxonomy) -> (Vec<FeatureHit>
 /// Every match of every cue, at most one per cue and start token.
 fn match_cues(tokens: &[AnalyzedToken], taxonomy: &Taxonomy) -> Vec<RuleHit> {
     let mut rules = Vec::new();
-    for (cause_index, cause) in taxonomy.causes.iter().enumerate() {
-        for cue in &cause.cues {
-            for start in 0..tokens.len() {
-                let Some(end) = match_cue_at(tokens, start, cue) else {
-                    continue;
-                };
-                // What follows the match decides: an odd number of negations after its last
-                // token negates it. A cue that ends in its own negation (つながらない) is a
-                // complaint; only later negations count against it.
-                let last = &tokens[end - 1];
-                let status = if last.negated {
-                    CueStatus::Negated
-                } else if last.conditional {
-                    CueStatus::Conditional
-                } else {
-                    CueStatus::Asserted
-                };
-                rules.push(RuleHit {
-                    cause: cause_index,
-                    phrase: cue.phrase.clone(),
-                    start: tokens[start].start,
-                    end: last.end,
-                    status,
-                });
-            }
+    for start in 0..tokens.len() {
+        for &(cause_index, cue_index) in taxonomy.cues_starting_with(&tokens[start].base) {
+            let cue = &taxonomy.causes[cause_index].cues[cue_index];
+            let Some(end) = match_cue_at(tokens, start, cue) else {
+                continue;
+            };
+            // What follows the match decides: an odd number of negations after its last
+            // token negates it. A cue that ends in its own negation (つながらない) is a
+            // complaint; only later negations count against it.
+            let last = &tokens[end - 1];
+            let status = if last.negated {
+                CueStatus::Negated
+            } else if last.conditional {
+                CueStatus::Conditional
+            } else {
+                CueStatus::Asserted
+            };
+            rules.push(RuleHit {
+                cause: cause_index,
+                phrase: cue.phrase.clone(),
+                start: tokens[start].start,
+                end: last.end,
+                status,
+            });
         }
     }
+    // Cause order, then text order, as before the index existed.
+    rules.sort_by_key(|rule| (rule.cause, rule.start));
     rules
 }
 

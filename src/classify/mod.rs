@@ -263,7 +263,10 @@ impl Classifier {
                     0.5,
                 ),
             };
-            let tagged = gate_open && score >= threshold;
+            // The gate learned "complains about one of the model's causes"; causes a user added
+            // with rules only are not its business.
+            let gated = self.model_index[c].is_none() || gate_open;
+            let tagged = gated && score >= threshold;
             let mut evidence = Vec::new();
             if tagged {
                 for rule in &asserted {
@@ -278,7 +281,7 @@ impl Classifier {
                 if let Some(m) = self.model_index[c] {
                     let mut contributions: Vec<(f32, &features::FeatureHit)> = hits
                         .iter()
-                        .filter(|h| !h.name.starts_with("r:"))
+                        .filter(|h| !h.name.starts_with("r:") && is_telling(&analysis.normalized.as_str()[h.start..h.end]))
                         .map(|h| (self.model.weight(&h.name, m), h))
                         .filter(|(w, _)| *w > 0.05)
                         .collect();
@@ -350,6 +353,16 @@ pub struct ScoredCause {
     pub threshold: f32,
     /// The cause, its probability and (when tagged) evidence.
     pub tag: CauseTag,
+}
+
+/// Whether a word is worth showing as evidence: not a lone kana or symbol (き, た, ー).
+fn is_telling(word: &str) -> bool {
+    let mut chars = word.chars();
+    match (chars.next(), chars.next()) {
+        (Some(c), None) => ('\u{4E00}'..='\u{9FFF}').contains(&c),
+        (Some(_), Some(_)) => true,
+        _ => false,
+    }
 }
 
 /// Adds evidence for a normalized span unless an earlier item overlaps it.

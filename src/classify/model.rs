@@ -2,9 +2,10 @@
 //! of [`crate::classify::features`], trained with `koe train`, saved as versioned JSON.
 //!
 //! Why logistic regression: it is fast (a few hash lookups per word), its weights are readable
-//! evidence ("w:値上げ" +2.1 for price), it takes the rule hits as features so the data decides
-//! how far to trust each rule family, and on our development split it beat multinomial naive
-//! Bayes over the same features (docs/classifier.md).
+//! evidence ("w:値上げ" for price), and it takes the rule hits as features so that the data
+//! decides how far to trust each rule family. The variants tried on the development split
+//! (word bigrams, character n-grams, length normalization, the complaint gate) are in
+//! docs/classifier.md with their scores.
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
@@ -38,7 +39,9 @@ pub struct Model {
     pub training: TrainingInfo,
     /// One entry per cause the model scores.
     pub causes: Vec<CauseWeights>,
-    /// Feature name → one weight per entry of `causes`.
+    /// Feature name → one weight per entry of `causes` (written in name order, so that the
+    /// same training data gives the same file).
+    #[serde(serialize_with = "sorted")]
     pub weights: HashMap<String, Vec<f32>>,
 }
 
@@ -434,6 +437,11 @@ fn train_binary(
         }
     }
     (w, bias)
+}
+
+fn sorted<S: serde::Serializer>(weights: &HashMap<String, Vec<f32>>, serializer: S) -> Result<S::Ok, S::Error> {
+    let ordered: std::collections::BTreeMap<&String, &Vec<f32>> = weights.iter().collect();
+    ordered.serialize(serializer)
 }
 
 /// Feature value for a text with `distinct` features.

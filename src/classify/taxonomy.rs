@@ -1,6 +1,7 @@
 //! The cause taxonomy: ids, labels and cue rules, read from `dictionaries/causes.toml` (built in)
 //! and from users' own files.
 
+use std::collections::HashMap;
 use std::path::Path;
 
 use serde::Deserialize;
@@ -66,12 +67,18 @@ pub struct Cue {
 pub struct Taxonomy {
     /// The causes, built-in ones first.
     pub causes: Vec<Cause>,
+    /// `(cause, cue)` positions of every cue, by the base form its first slot starts with, so
+    /// matching looks up each token once instead of trying every cue everywhere.
+    by_first_base: HashMap<String, Vec<(usize, usize)>>,
 }
 
 impl Taxonomy {
     /// Parses a taxonomy file's text; `name` is used in messages.
     pub fn parse(text: &str, name: &str, worker: &mut Worker<'_>) -> Result<Self, ClassifyError> {
-        let mut taxonomy = Self { causes: Vec::new() };
+        let mut taxonomy = Self {
+            causes: Vec::new(),
+            by_first_base: HashMap::new(),
+        };
         taxonomy.extend(text, name, worker)?;
         Ok(taxonomy)
     }
@@ -160,7 +167,22 @@ impl Taxonomy {
                 }),
             }
         }
+        self.reindex();
         Ok(())
+    }
+
+    /// The `(cause, cue)` positions of the cues whose first token has base form `base`.
+    pub fn cues_starting_with(&self, base: &str) -> &[(usize, usize)] {
+        self.by_first_base.get(base).map_or(&[], Vec::as_slice)
+    }
+
+    fn reindex(&mut self) {
+        self.by_first_base.clear();
+        for (c, cause) in self.causes.iter().enumerate() {
+            for (q, cue) in cause.cues.iter().enumerate() {
+                self.by_first_base.entry(cue.slots[0][0].clone()).or_default().push((c, q));
+            }
+        }
     }
 
     /// The position of a cause by id.

@@ -80,25 +80,40 @@ struct Classified {
 
 pub fn run(args: &ClassifyArgs) -> anyhow::Result<Outcome> {
     let classifier = args.classifier.load()?;
-    let stdout = io::stdout();
-    let mut out = io::BufWriter::new(stdout.lock());
-    if args.format == ClassifyFormat::Csv {
-        let mut header = csv::Writer::from_writer(Vec::new());
-        header.write_record([
-            "id", "date", "channel", "causes", "labels", "scores", "evidence",
-        ])?;
-        out.write_all(&header.into_inner()?)?;
-    }
-    let mut batch = Vec::with_capacity(BATCH);
-    let summary = for_each_feedback(&args.input, |feedback| {
-        batch.push(feedback);
-        if batch.len() == BATCH {
-            write_batch(&classifier, args, std::mem::take(&mut batch), &mut out)?;
+    // Reading (one thread) overlaps classifying and writing (the other threads): batches go
+    // through a short queue, and are written in input order.
+    let (sender, receiver) = std::sync::mpsc::sync_channel::<Vec<Feedback>>(2);
+    let summary = std::thread::scope(|scope| -> anyhow::Result<_> {
+        let writer = scope.spawn(|| -> anyhow::Result<()> {
+            let stdout = io::stdout();
+            let mut out = io::BufWriter::new(stdout.lock());
+            if args.format == ClassifyFormat::Csv {
+                let mut header = csv::Writer::from_writer(Vec::new());
+                header.write_record(["id", "date", "channel", "causes", "labels", "scores", "evidence"])?;
+                out.write_all(&header.into_inner()?)?;
+            }
+            for batch in receiver {
+                write_batch(&classifier, args, batch, &mut out)?;
+            }
+            out.flush().context("writing to standard output")
+        });
+        let mut batch = Vec::with_capacity(BATCH);
+        let read = for_each_feedback(&args.input, |feedback| {
+            batch.push(feedback);
+            if batch.len() == BATCH && sender.send(std::mem::take(&mut batch)).is_err() {
+                // The writer stopped (an error it reports below): stop reading.
+                anyhow::bail!("output stopped");
+            }
+            Ok(())
+        });
+        if !batch.is_empty() {
+            let _ = sender.send(batch);
         }
-        Ok(())
+        drop(sender);
+        let written = writer.join().unwrap_or_else(|_| Err(anyhow::anyhow!("the output thread panicked")));
+        written?;
+        read
     })?;
-    write_batch(&classifier, args, batch, &mut out)?;
-    out.flush().context("writing to standard output")?;
     Ok(outcome(&summary))
 }
 

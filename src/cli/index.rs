@@ -6,7 +6,7 @@ use std::sync::mpsc;
 use std::time::Duration;
 
 use clap::Args;
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle};
 
 use crate::classify::Classifier;
 use crate::cli::input::{InputArgs, for_each_feedback, outcome};
@@ -168,19 +168,20 @@ impl Progress {
         if !std::io::stderr().is_terminal() {
             return Self { bar: None };
         }
-        let bar = match total {
-            Some(total) => ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr())
-                .with_style(
-                    ProgressStyle::with_template(
-                        "{spinner} {bar:30} {human_pos}/{human_len} rows  {per_sec}  ETA {eta}",
-                    )
-                    .unwrap_or_else(|_| ProgressStyle::default_bar()),
-                ),
-            None => ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr()).with_style(
-                ProgressStyle::with_template("{spinner} {human_pos} rows  {per_sec}  {elapsed}")
-                    .unwrap_or_else(|_| ProgressStyle::default_spinner()),
-            ),
+        let template = match total {
+            Some(_) => "{spinner} {bar:30} {human_pos}/{human_len} rows  {rate}  ETA {eta}",
+            None => "{spinner} {human_pos} rows  {rate}  {elapsed}",
         };
+        let style = ProgressStyle::with_template(template)
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .with_key(
+                "rate",
+                |state: &ProgressState, out: &mut dyn std::fmt::Write| {
+                    let _ = write!(out, "{:.0} rows/s", state.per_sec());
+                },
+            );
+        let bar =
+            ProgressBar::with_draw_target(total, ProgressDrawTarget::stderr()).with_style(style);
         bar.enable_steady_tick(Duration::from_millis(200));
         Self { bar: Some(bar) }
     }

@@ -11,11 +11,13 @@
 //! | 3 | failure: a file could not be read or written, a dictionary or index is unusable |
 
 mod classify;
+mod demo;
 mod eval;
 mod index;
 pub(crate) mod input;
 mod inspect;
 mod reindex;
+mod report;
 mod search;
 mod tokenize;
 mod train;
@@ -60,6 +62,8 @@ enum Command {
     Index(index::IndexArgs),
     Search(search::SearchArgs),
     Reindex(reindex::ReindexArgs),
+    Report(report::ReportArgs),
+    Demo(demo::DemoArgs),
 }
 
 /// Dictionary options shared by every command that analyses text.
@@ -133,15 +137,22 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Index(args) => index::run(&args),
         Command::Search(args) => search::run(&args),
         Command::Reindex(args) => reindex::run(&args),
+        Command::Report(args) => report::run(&args),
+        Command::Demo(args) => demo::run(&args),
     }
 }
 
 /// Whether `err` is a closed stdout (`koe ... | head`), which is not a failure.
 pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    use std::io::ErrorKind::BrokenPipe;
     err.chain().any(|cause| {
-        cause
-            .downcast_ref::<std::io::Error>()
-            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+        cause.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == BrokenPipe)
+            || cause
+                .downcast_ref::<serde_json::Error>()
+                .is_some_and(|json| json.io_error_kind() == Some(BrokenPipe))
+            || cause
+                .downcast_ref::<csv::Error>()
+                .is_some_and(|csv| matches!(csv.kind(), csv::ErrorKind::Io(io) if io.kind() == BrokenPipe))
     })
 }
 

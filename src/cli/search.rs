@@ -137,6 +137,13 @@ pub fn run(args: &SearchArgs) -> anyhow::Result<Outcome> {
         snippet_chars: args.context.max(1),
     };
     let index = FeedbackIndex::open(&args.index)?;
+    if index.dictionaries_changed() {
+        eprintln!(
+            "koe: warning: the user dictionaries of {} changed since it was built; run `koe reindex --index {}`",
+            args.index.display(),
+            args.index.display()
+        );
+    }
     let results = search(&index, &request).map_err(|err| match err {
         err if err.is_usage() => anyhow::Error::new(UsageError(err.to_string())),
         SearchError::Index(err) => anyhow::Error::new(err),

@@ -707,7 +707,10 @@ mod tests {
             ("が\u{1F}高い", 2, 9, 18),
             ("高い", 3, 12, 18),
         ];
-        let expected: Vec<_> = expected.iter().map(|&(t, p, s, e)| (t.to_owned(), p, s, e)).collect();
+        let expected: Vec<_> = expected
+            .iter()
+            .map(|&(t, p, s, e)| (t.to_owned(), p, s, e))
+            .collect();
         assert_eq!(seen, expected);
         let mut empty = tokenizer.clone();
         assert!(!empty.token_stream("").advance());

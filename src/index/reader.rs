@@ -11,7 +11,7 @@ use crate::classify::CauseTag;
 use crate::feedback::Feedback;
 use crate::index::IndexError;
 use crate::index::analyzer::{Analyzer, TOKENIZER_NAME};
-use crate::index::info::IndexInfo;
+use crate::index::info::{DictionaryInfo, IndexInfo};
 use crate::index::schema::Fields;
 
 /// A row as the index keeps it: the feedback and the causes found in it.
@@ -130,6 +130,17 @@ impl FeedbackIndex {
                 decode(&self.dir, &self.fields, &doc).map(Some)
             }
             None => Ok(None),
+        }
+    }
+
+    /// Whether the user dictionaries the index was built with have changed since (a file was
+    /// edited, or koe's own dictionary changed with an upgrade): queries are then analysed a
+    /// little differently from the rows, and `koe reindex` brings them together again.
+    pub fn dictionaries_changed(&self) -> bool {
+        let recorded = &self.info.user_dictionaries;
+        match DictionaryInfo::of(&recorded.user_dictionaries()) {
+            Ok(now) => now.digest != recorded.digest,
+            Err(_) => true,
         }
     }
 

@@ -394,6 +394,23 @@ fn a_changed_user_dictionary_needs_a_reindex_which_applies_it() {
     assert_eq!(ids(&search_json(&idx, "こえプラス", &[])), ["p1"]);
     // Now the index remembers its dictionaries: indexing without the option is fine.
     assert_exit!(index(&[&csv], &idx, &[]), 0);
+    // Editing the dictionary afterwards: searches still work, with a warning.
+    fs::write(
+        &words,
+        "こえプラス,名詞,コエプラス\nこえライト,名詞,コエライト\n",
+    )
+    .unwrap();
+    let output = run(
+        &["search", "料金", "--index", idx.to_str().unwrap()],
+        b"",
+        None,
+    );
+    assert_exit!(output, 0);
+    assert!(
+        stderr(&output).contains("warning: the user dictionaries"),
+        "{}",
+        stderr(&output)
+    );
 }
 
 #[test]

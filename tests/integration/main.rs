@@ -3,6 +3,8 @@
 
 mod index;
 mod ingest;
+mod report;
 mod search;
+mod classify;
 mod support;
 mod tokenize;
