@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Benchmarks `koe index` and `koe search` beside SQLite FTS5 (trigram) on the same synthetic
-# rows, in one run, and writes the table to docs/benchmarks-index.md.
+# rows, in one run, and writes the tables into the "index" section of docs/benchmarks.md.
 #
 #   scripts/bench-index.sh            # 100k and 1M rows (about 5 minutes on 2 cores)
 #   ROWS_LARGE=200000 scripts/bench-index.sh   # a quicker run
@@ -13,7 +13,7 @@ cd "$(dirname "$0")/.."
 ROWS_SMALL=${ROWS_SMALL:-100000}
 ROWS_LARGE=${ROWS_LARGE:-1000000}
 WORK=${WORK:-target/bench-index}
-OUT=${OUT:-docs/benchmarks-index.md}
+OUT=${OUT:-docs/benchmarks.md}
 KOE=target/release/koe
 
 for tool in hyperfine python3 /usr/bin/time; do
@@ -136,6 +136,13 @@ for q in fl["queries"]:
     w(f"| {q['name']} | {q['hits']:,} | {q['p50_ms']:.2f} | {q['p99_ms']:.2f} |")
 w("")
 w("Reproduce: `scripts/bench-index.sh` (ROWS_SMALL, ROWS_LARGE, WORK and OUT override the defaults).")
-open(sys.argv[1], "w", encoding="utf-8").write("\n".join(lines) + "\n")
+section = "\n".join(lines) + "\n"
+path = sys.argv[1]
+doc = open(path, encoding="utf-8").read() if os.path.exists(path) else ""
+if "<!-- index:begin -->" in doc:
+    doc = re.sub(r"(<!-- index:begin -->\n).*?(<!-- index:end -->)", lambda m: m.group(1) + section + m.group(2), doc, flags=re.S)
+else:
+    doc = section
+open(path, "w", encoding="utf-8").write(doc)
 PY
 echo "bench-index: wrote $OUT" >&2
