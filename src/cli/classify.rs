@@ -16,10 +16,10 @@ use crate::feedback::Feedback;
 /// Rows classified together, in parallel, before their output is written in input order.
 const BATCH: usize = 1024;
 
-/// Tag churn causes in feedback: service_quality サービス品質, onboarding オンボーディング,
-/// pushy_selling 押し売り, price 価格 (and any added with --causes).
+/// Tag churn causes in feedback, with the evidence for each.
 ///
-/// One result per input row, in input order. Each tag has a score (0-1) and its evidence: the
+/// Causes: service_quality サービス品質, onboarding オンボーディング, pushy_selling 押し売り,
+/// price 価格, and any added with --causes. One result per input row, in input order. Each tag has a score (0-1) and its evidence: the
 /// spans of the text behind it (character offsets into the text as written) and what found
 /// them (a rule's cue or a model feature). Negated, hypothetical and praised mentions
 /// (「押し売りはなかった」「値上げしても続けたい」「料金は妥当」) are not causes.

@@ -59,7 +59,10 @@ fn new_temporary_folder() -> anyhow::Result<PathBuf> {
             }
         }
     }
-    anyhow::bail!("could not create a folder for the demo in {}", base.display())
+    anyhow::bail!(
+        "could not create a folder for the demo in {}",
+        base.display()
+    )
 }
 
 /// `text` padded with spaces to `columns` terminal columns (CJK characters take two).
@@ -127,10 +130,7 @@ pub fn run(args: &DemoArgs) -> anyhow::Result<Outcome> {
     };
     for_each_feedback(&input, |feedback| Ok(indexer.add(feedback)?))?;
     let summary = indexer.finish()?;
-    eprintln!(
-        "koe demo: the index has {} rows",
-        summary.documents
-    );
+    eprintln!("koe demo: the index has {} rows", summary.documents);
 
     let index = FeedbackIndex::open(&index_dir)?;
     let stdout = io::stdout();

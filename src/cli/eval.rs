@@ -10,10 +10,10 @@ use crate::classify::eval::{EvalReport, Evaluator, parse_labels};
 use crate::cli::input::{InputArgs, for_each_feedback};
 use crate::cli::{ClassifierArgs, Outcome, UsageError};
 
-/// Measure the classifier on labeled feedback: per-cause precision, recall and F1, macro-F1,
-/// the share of no-cause texts that got a tag anyway, and the worst errors.
+/// Measure the classifier on labeled feedback.
 ///
-/// The gold labels are cause ids joined by `;` in the labels column (empty = no cause).
+/// Prints per-cause precision, recall and F1, macro-F1, the share of no-cause texts that got a
+/// tag anyway, and the worst errors. The gold labels are cause ids joined by `;` in the labels column (empty = no cause).
 ///
 /// Examples:
 ///   koe eval corpora/test.csv

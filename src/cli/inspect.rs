@@ -11,10 +11,10 @@ use crate::cli::{Outcome, UsageError};
 use crate::feedback::Feedback;
 use crate::ingest::{Layout, Problem, ReadSummary, analysed_text};
 
-/// Show what koe will read: format, encoding, delimiter, sheet, each column with its role and
-/// sample values, the row count and every problem.
+/// Show what koe will read from export files.
 ///
-/// Run it first on a new export: it reads each file to the end exactly as `classify` and
+/// Format, encoding, delimiter, sheet, each column with its role and sample values, the row
+/// count and every problem. Run it first on a new export: it reads each file to the end exactly as `classify` and
 /// `index` will, and writes nothing else. Exit status: 0 when every row reads cleanly, 1 when
 /// some rows were rejected or repaired, 2 for a bad option (or any problem with --strict),
 /// 3 when a file cannot be read.

@@ -76,12 +76,7 @@ fn parse_month(text: &str) -> Result<jiff::civil::Date, String> {
 }
 
 fn format_of(path: &Path) -> Option<ReportFormat> {
-    match path
-        .extension()?
-        .to_str()?
-        .to_ascii_lowercase()
-        .as_str()
-    {
+    match path.extension()?.to_str()?.to_ascii_lowercase().as_str() {
         "html" | "htm" => Some(ReportFormat::Html),
         "json" => Some(ReportFormat::Json),
         "csv" => Some(ReportFormat::Csv),

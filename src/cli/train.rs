@@ -12,10 +12,10 @@ use crate::cli::eval::read_labeled;
 use crate::cli::input::InputArgs;
 use crate::cli::{ClassifierArgs, Outcome, UsageError};
 
-/// Train the cause model (logistic regression per cause over words and rule hits) from
-/// labeled feedback, and write it to --out for `--model` on classify, eval and index.
+/// Train the cause model from labeled feedback.
 ///
-/// The gold labels are cause ids joined by `;` in the labels column (empty = no cause).
+/// Logistic regression per cause over words and rule hits, written to --out for `--model` on
+/// classify, eval and index. The gold labels are cause ids joined by `;` in the labels column (empty = no cause).
 /// With --dev, each cause's threshold is tuned on that file (macro-F1, keeping no-cause texts
 /// tagged under 4%); without it the thresholds are 0.5. Keep the data you report scores on out
 /// of both.
