@@ -34,7 +34,7 @@ mkdir -p "$(dirname "$out")"
 rm -f "$out"
 chromium --headless --no-sandbox --disable-gpu --disable-background-networking \
     --disable-component-update --disable-sync --no-first-run --hide-scrollbars \
-    --user-data-dir="$work/profile" --screenshot="$out" --window-size=1280,3000 \
+    --user-data-dir="$work/profile" --screenshot="$out" --window-size=1280,3400 \
     "file://$html" >"$work/chromium.log" 2>&1 || {
     cat "$work/chromium.log" >&2
     exit 1

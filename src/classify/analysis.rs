@@ -78,7 +78,7 @@ pub fn analyze<'a>(worker: &mut Worker<'_>, text: &'a str) -> Analysis<'a> {
             "記号" => TokenKind::Symbol,
             _ => TokenKind::Content,
         };
-        let line_break = norm[previous_end..token.start].contains('\n');
+        let line_break = norm.as_bytes()[previous_end..token.start].contains(&b'\n');
         let starts_clause = pos == "接続詞" && !tokens.is_empty();
         // A て-form followed by an auxiliary verb or a particle (かかってこない,
         // 教えてもらえなかった, 来てもいい) is one predicate, not two clauses.
@@ -95,19 +95,19 @@ pub fn analyze<'a>(worker: &mut Worker<'_>, text: &'a str) -> Analysis<'a> {
         {
             clause += 1;
         }
+        let negation_word = match pos {
+            "助動詞" => matches!(base, "ない" | "ぬ" | "ん"),
+            "形容詞" => matches!(base, "ない" | "無い"),
+            "名詞" => matches!(base, "なし" | "無し"),
+            _ => false,
+        };
         // 〜しかない is "only", not a negation: 割高なプランしかない.
-        let after_shika = tokens
-            .iter()
-            .rev()
-            .take_while(|t: &&AnalyzedToken| t.clause == clause)
-            .any(|t| t.base == "しか");
-        let is_negation = !after_shika
-            && match pos {
-                "助動詞" => matches!(base, "ない" | "ぬ" | "ん"),
-                "形容詞" => matches!(base, "ない" | "無い"),
-                "名詞" => matches!(base, "なし" | "無し"),
-                _ => false,
-            };
+        let is_negation = negation_word
+            && !tokens
+                .iter()
+                .rev()
+                .take_while(|t: &&AnalyzedToken| t.clause == clause)
+                .any(|t| t.base == "しか");
         let is_conditional = fields[5].starts_with("仮定")
             || (pos == "助詞" && matches!(surface, "ば" | "ても" | "でも" | "たって" | "なら"))
             || (after_te && pos == "助詞" && surface == "も");

@@ -281,7 +281,10 @@ impl Classifier {
                 if let Some(m) = self.model_index[c] {
                     let mut contributions: Vec<(f32, &features::FeatureHit)> = hits
                         .iter()
-                        .filter(|h| !h.name.starts_with("r:") && is_telling(&analysis.normalized.as_str()[h.start..h.end]))
+                        .filter(|h| {
+                            !h.name.starts_with("r:")
+                                && is_telling(&analysis.normalized.as_str()[h.start..h.end])
+                        })
                         .map(|h| (self.model.weight(&h.name, m), h))
                         .filter(|(w, _)| *w > 0.05)
                         .collect();

@@ -439,7 +439,10 @@ fn train_binary(
     (w, bias)
 }
 
-fn sorted<S: serde::Serializer>(weights: &HashMap<String, Vec<f32>>, serializer: S) -> Result<S::Ok, S::Error> {
+fn sorted<S: serde::Serializer>(
+    weights: &HashMap<String, Vec<f32>>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
     let ordered: std::collections::BTreeMap<&String, &Vec<f32>> = weights.iter().collect();
     ordered.serialize(serializer)
 }

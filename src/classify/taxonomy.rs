@@ -180,7 +180,10 @@ impl Taxonomy {
         self.by_first_base.clear();
         for (c, cause) in self.causes.iter().enumerate() {
             for (q, cue) in cause.cues.iter().enumerate() {
-                self.by_first_base.entry(cue.slots[0][0].clone()).or_default().push((c, q));
+                self.by_first_base
+                    .entry(cue.slots[0][0].clone())
+                    .or_default()
+                    .push((c, q));
             }
         }
     }

@@ -89,7 +89,9 @@ pub fn run(args: &ClassifyArgs) -> anyhow::Result<Outcome> {
             let mut out = io::BufWriter::new(stdout.lock());
             if args.format == ClassifyFormat::Csv {
                 let mut header = csv::Writer::from_writer(Vec::new());
-                header.write_record(["id", "date", "channel", "causes", "labels", "scores", "evidence"])?;
+                header.write_record([
+                    "id", "date", "channel", "causes", "labels", "scores", "evidence",
+                ])?;
                 out.write_all(&header.into_inner()?)?;
             }
             for batch in receiver {
@@ -110,7 +112,9 @@ pub fn run(args: &ClassifyArgs) -> anyhow::Result<Outcome> {
             let _ = sender.send(batch);
         }
         drop(sender);
-        let written = writer.join().unwrap_or_else(|_| Err(anyhow::anyhow!("the output thread panicked")));
+        let written = writer
+            .join()
+            .unwrap_or_else(|_| Err(anyhow::anyhow!("the output thread panicked")));
         written?;
         read
     })?;

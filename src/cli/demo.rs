@@ -138,6 +138,12 @@ pub fn run(args: &DemoArgs) -> anyhow::Result<Outcome> {
     let write_error = || "writing to standard output";
 
     // A sample search: why did people leave when the price increase was announced?
+    let texts = report::Texts::of("ja");
+    let mask_labels = report::quotes::MaskLabels {
+        email: texts.mask_email,
+        phone: texts.mask_phone,
+        postal: texts.mask_postal,
+    };
     let mut request = SearchRequest::new("解約");
     request.causes = vec!["price".to_owned()];
     request.month = Some(jiff::civil::date(2026, 3, 1));
@@ -176,7 +182,8 @@ pub fn run(args: &DemoArgs) -> anyhow::Result<Outcome> {
             hit.feedback.id,
             day,
             pad(hit.feedback.channel.as_deref().unwrap_or("-"), 14),
-            hit.snippet.marked("【", "】")
+            // The terminal is a report too: personal data masked as in the report's quotes.
+            report::quotes::mask(&hit.snippet.marked("【", "】"), &mask_labels)
         )
         .with_context(write_error)?;
     }

@@ -126,6 +126,24 @@ impl ClassifierArgs {
     }
 }
 
+/// Parses a `--from`/`--to` day: `YYYY-MM-DD`, a real date.
+pub(crate) fn parse_day(text: &str) -> Result<jiff::civil::Date, String> {
+    let valid = text.len() == 10 && text.as_bytes()[4] == b'-' && text.as_bytes()[7] == b'-';
+    valid
+        .then(|| text.parse::<jiff::civil::Date>().ok())
+        .flatten()
+        .ok_or_else(|| format!("`{text}` is not a day written YYYY-MM-DD"))
+}
+
+/// Parses a `--month`: `YYYY-MM`, as the first day of that month.
+pub(crate) fn parse_month(text: &str) -> Result<jiff::civil::Date, String> {
+    let valid = text.len() == 7 && text.as_bytes()[4] == b'-';
+    valid
+        .then(|| format!("{text}-01").parse::<jiff::civil::Date>().ok())
+        .flatten()
+        .ok_or_else(|| format!("`{text}` is not a month written YYYY-MM"))
+}
+
 /// Runs the parsed command line.
 pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
     match cli.command {
@@ -146,13 +164,15 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
 pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
     use std::io::ErrorKind::BrokenPipe;
     err.chain().any(|cause| {
-        cause.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == BrokenPipe)
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == BrokenPipe)
             || cause
                 .downcast_ref::<serde_json::Error>()
                 .is_some_and(|json| json.io_error_kind() == Some(BrokenPipe))
-            || cause
-                .downcast_ref::<csv::Error>()
-                .is_some_and(|csv| matches!(csv.kind(), csv::ErrorKind::Io(io) if io.kind() == BrokenPipe))
+            || cause.downcast_ref::<csv::Error>().is_some_and(
+                |csv| matches!(csv.kind(), csv::ErrorKind::Io(io) if io.kind() == BrokenPipe),
+            )
     })
 }
 

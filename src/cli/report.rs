@@ -7,7 +7,7 @@ use anyhow::Context;
 use clap::{Args, ValueEnum};
 
 use crate::classify::Language;
-use crate::cli::{Lang, Outcome, UsageError};
+use crate::cli::{Lang, Outcome, UsageError, parse_month};
 use crate::index::FeedbackIndex;
 use crate::report::{self, MonthlyReport, ReportRequest};
 
@@ -65,14 +65,6 @@ pub enum ReportFormat {
     Json,
     /// One table for spreadsheets.
     Csv,
-}
-
-fn parse_month(text: &str) -> Result<jiff::civil::Date, String> {
-    let valid = text.len() == 7 && text.as_bytes()[4] == b'-';
-    valid
-        .then(|| format!("{text}-01").parse::<jiff::civil::Date>().ok())
-        .flatten()
-        .ok_or_else(|| format!("`{text}` is not a month written YYYY-MM"))
 }
 
 fn format_of(path: &Path) -> Option<ReportFormat> {

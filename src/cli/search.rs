@@ -8,7 +8,7 @@ use anyhow::Context;
 use clap::{Args, ValueEnum};
 use serde::Serialize;
 
-use crate::cli::{Outcome, UsageError};
+use crate::cli::{Outcome, UsageError, parse_day, parse_month};
 use crate::index::FeedbackIndex;
 use crate::search::{Hit, SearchError, SearchRequest, SearchResults, SortOrder, search};
 
@@ -99,22 +99,6 @@ enum ColorChoice {
     Auto,
     Always,
     Never,
-}
-
-fn parse_day(text: &str) -> Result<jiff::civil::Date, String> {
-    let valid = text.len() == 10 && text.as_bytes()[4] == b'-' && text.as_bytes()[7] == b'-';
-    valid
-        .then(|| text.parse::<jiff::civil::Date>().ok())
-        .flatten()
-        .ok_or_else(|| format!("`{text}` is not a day written YYYY-MM-DD"))
-}
-
-fn parse_month(text: &str) -> Result<jiff::civil::Date, String> {
-    let valid = text.len() == 7 && text.as_bytes()[4] == b'-';
-    valid
-        .then(|| format!("{text}-01").parse::<jiff::civil::Date>().ok())
-        .flatten()
-        .ok_or_else(|| format!("`{text}` is not a month written YYYY-MM"))
 }
 
 pub fn run(args: &SearchArgs) -> anyhow::Result<Outcome> {

@@ -4,14 +4,13 @@
 //!
 //! The page loads nothing: no script, no web font, no image, no CDN; fonts are the system's
 //! Japanese fonts. Every piece of text that comes from the data (feedback, words, channels,
-//! labels, ids) goes through [`html`](crate::escape::html).
+//! labels, ids) goes through [`html`].
 
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
 use crate::escape::html;
-use crate::report::markdown::arrow;
-use crate::report::{CauseReport, MonthlyReport, ShareChange, Texts};
+use crate::report::{CauseReport, MonthlyReport, ShareChange, Texts, arrow};
 
 /// A cause's colour: fixed for koe's causes, derived from the id for others.
 pub fn color(id: &str) -> &'static str {
@@ -24,11 +23,9 @@ pub fn color(id: &str) -> &'static str {
         "onboarding" => "#f28e2b",
         "pushy_selling" => "#b07aa1",
         other => {
-            let hash = other
-                .bytes()
-                .fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
-                    (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-                });
+            let hash = other.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+                (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+            });
             PALETTE[(hash % PALETTE.len() as u64) as usize]
         }
     }
@@ -44,6 +41,9 @@ body { margin: 0; background: var(--bg); color: var(--ink);
 main { max-width: 1200px; margin: 0 auto; padding: 28px 32px 48px; }
 header h1 { margin: 0; font-size: 28px; letter-spacing: 0.02em; }
 header p { margin: 4px 0 0; color: var(--muted); }
+.summary { margin: 16px 0 0; padding: 12px 18px; background: #fffbea; border: 1px solid #f7e3a1;
+  border-radius: 10px; font-size: 16px; }
+.summary strong { margin-right: 10px; }
 h2 { font-size: 19px; margin: 0 0 12px; }
 h3 { font-size: 16px; margin: 0; }
 section, footer { background: var(--card); border: 1px solid var(--line); border-radius: 10px;
@@ -114,6 +114,12 @@ pub fn render(report: &MonthlyReport) -> String {
         last = html(&report.month),
         first = html(first),
     );
+    let _ = writeln!(
+        page,
+        "<p class=\"summary\"><strong>{}</strong> {}</p>",
+        html(t.summary),
+        html(&report.summary())
+    );
     kpis(&mut page, report, t);
     cause_table(&mut page, report, t);
     trend_section(&mut page, report, t);
@@ -161,10 +167,10 @@ fn change_cell(t: &Texts, change: &ShareChange) -> String {
 fn kpis(page: &mut String, report: &MonthlyReport, t: &Texts) {
     page.push_str("<section class=\"kpis\">\n");
     let difference = report.total as i64 - report.previous_total as i64;
-    let _ = write!(
+    let _ = writeln!(
         page,
         "<div class=\"kpi\"><div class=\"label\">{}</div><div class=\"value\">{}</div>\
-         <div class=\"note\">{} {} ({}{})</div></div>\n",
+         <div class=\"note\">{} {} ({}{})</div></div>",
         html(t.total),
         report.total,
         html(t.previous_month),
@@ -172,20 +178,20 @@ fn kpis(page: &mut String, report: &MonthlyReport, t: &Texts) {
         if difference >= 0 { "+" } else { "−" },
         difference.unsigned_abs()
     );
-    let _ = write!(
+    let _ = writeln!(
         page,
         "<div class=\"kpi\"><div class=\"label\">{}</div><div class=\"value\">{}</div>\
-         <div class=\"note\">{}</div></div>\n",
+         <div class=\"note\">{}</div></div>",
         html(t.no_cause_share),
         t.percent(report.no_cause.share),
         change_cell(t, &report.no_cause)
     );
     if let Some(mover) = report.biggest_mover() {
-        let _ = write!(
+        let _ = writeln!(
             page,
             "<div class=\"kpi\"><div class=\"label\">{}</div><div class=\"value\">\
              <span class=\"swatch\" style=\"background:{}\"></span>{} <span class=\"{}\">{}</span></div>\
-             <div class=\"note\">{} → {} · {}</div></div>\n",
+             <div class=\"note\">{} → {} · {}</div></div>",
             html(t.biggest_mover),
             color(&mover.id),
             html(&mover.label),
@@ -200,10 +206,10 @@ fn kpis(page: &mut String, report: &MonthlyReport, t: &Texts) {
         );
     }
     if report.rated > 0 {
-        let _ = write!(
+        let _ = writeln!(
             page,
             "<div class=\"kpi\"><div class=\"label\">{}</div><div class=\"value\">{}</div>\
-             <div class=\"note\">{} {}</div></div>\n",
+             <div class=\"note\">{} {}</div></div>",
             html(t.mean_rating),
             report
                 .mean_rating
@@ -242,11 +248,11 @@ fn cause_table(page: &mut String, report: &MonthlyReport, t: &Texts) {
     );
     for cause in &report.causes {
         let width = (cause.change.share / max_share * 160.0).round();
-        let _ = write!(
+        let _ = writeln!(
             page,
             "<tr><td><span class=\"swatch\" style=\"background:{color}\"></span>{label}</td><td>{count}</td>\
              <td>{share}<span class=\"bar\" style=\"width:{width}px;background:{color}\"></span></td>\
-             <td>{previous_count} ({previous_share})</td><td>{change}</td>{rating}</tr>\n",
+             <td>{previous_count} ({previous_share})</td><td>{change}</td>{rating}</tr>",
             color = color(&cause.id),
             label = html(&cause.label),
             count = cause.change.count,
@@ -295,7 +301,11 @@ fn short_month(t: &Texts, month: &str) -> String {
         const NAMES: [&str; 12] = [
             "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
         ];
-        NAMES.get(number.wrapping_sub(1)).copied().unwrap_or(month).to_owned()
+        NAMES
+            .get(number.wrapping_sub(1))
+            .copied()
+            .unwrap_or(month)
+            .to_owned()
     } else {
         format!("{number}月")
     }
@@ -390,7 +400,11 @@ fn stacked_bars(page: &mut String, report: &MonthlyReport, t: &Texts) {
                 y(base + cause.share),
                 (cause.share / top_value * plot_h).max(0.0),
                 color(&cause.id),
-                if current { "" } else { " fill-opacity=\"0.78\"" },
+                if current {
+                    ""
+                } else {
+                    " fill-opacity=\"0.78\""
+                },
                 html(&month.month),
                 html(label),
                 t.percent(cause.share),
@@ -572,10 +586,10 @@ fn words_and_quotes(page: &mut String, report: &MonthlyReport, t: &Texts) {
         html(t.terms_heading)
     );
     for cause in &report.causes {
-        let _ = write!(
+        let _ = writeln!(
             page,
             "<div class=\"cause\"><div class=\"head\"><h3><span class=\"swatch\" style=\"background:{}\"></span>{}</h3>\
-             <span class=\"figures\">{} {} · {} · {}</span></div>\n",
+             <span class=\"figures\">{} {} · {} · {}</span></div>",
             color(&cause.id),
             html(&cause.label),
             cause.change.count,
@@ -601,9 +615,9 @@ fn words_and_quotes(page: &mut String, report: &MonthlyReport, t: &Texts) {
             );
         }
         page.push_str("</div>\n");
-        let _ = write!(
+        let _ = writeln!(
             page,
-            "<div class=\"muted\" style=\"font-size:13px\">{}</div>\n",
+            "<div class=\"muted\" style=\"font-size:13px\">{}</div>",
             html(t.quotes)
         );
         if cause.quotes.is_empty() {
@@ -648,7 +662,7 @@ fn rising(page: &mut String, report: &MonthlyReport, t: &Texts) {
         let _ = writeln!(
             page,
             "<table>\n<tr><th>{}</th><th>{}</th><th>{}</th><th>z</th></tr>",
-            html(t.top_terms),
+            html(t.word),
             html(t.this_month),
             html(t.earlier_months)
         );

@@ -53,6 +53,11 @@ pub struct Texts {
     pub mask_postal: &'static str,
     pub points: &'static str,
     pub legend_no_cause: &'static str,
+    pub summary: &'static str,
+    pub word: &'static str,
+    pub no_significant_change: &'static str,
+    pub significant_word: &'static str,
+    pub list_separator: &'static str,
 }
 
 const JA: Texts = Texts {
@@ -105,6 +110,11 @@ const JA: Texts = Texts {
     mask_postal: "[郵便番号]",
     points: "pt",
     legend_no_cause: "原因なし",
+    summary: "今月の要点",
+    word: "言葉",
+    no_significant_change: "前月から有意に変わった原因はありません",
+    significant_word: "有意",
+    list_separator: "、",
 };
 
 const EN: Texts = Texts {
@@ -157,6 +167,11 @@ const EN: Texts = Texts {
     mask_postal: "[postal code]",
     points: "pt",
     legend_no_cause: "No cause",
+    summary: "In short",
+    word: "Word",
+    no_significant_change: "no cause changed significantly since the previous month",
+    significant_word: "significant",
+    list_separator: ", ",
 };
 
 impl Texts {

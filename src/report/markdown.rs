@@ -5,7 +5,7 @@
 use std::io::{self, Write};
 
 use crate::escape::html;
-use crate::report::{MonthlyReport, ShareChange};
+use crate::report::{MonthlyReport, ShareChange, arrow};
 
 /// `text` safe inside Markdown: HTML-escaped, Markdown punctuation backslash-escaped, on one
 /// line.
@@ -37,14 +37,10 @@ fn rating(value: Option<f64>) -> String {
 pub fn write(report: &MonthlyReport, out: &mut impl Write) -> io::Result<()> {
     let t = report.texts();
     let has_ratings = report.trend.iter().any(|m| m.mean_rating.is_some());
-    writeln!(
-        out,
-        "# {}: {}\n",
-        t.title,
-        t.month_name(&report.month)
-    )?;
+    writeln!(out, "# {}: {}\n", t.title, t.month_name(&report.month))?;
 
     // Headline.
+    writeln!(out, "**{}**: {}\n", t.summary, escape(&report.summary()))?;
     writeln!(
         out,
         "- **{}**: {} ({}: {})",
@@ -144,7 +140,12 @@ pub fn write(report: &MonthlyReport, out: &mut impl Write) -> io::Result<()> {
             escape(t.channel_name(&channel.channel)),
             channel.total
         )?;
-        for cause in channel.causes.iter().map(|c| &c.change).chain([&channel.no_cause]) {
+        for cause in channel
+            .causes
+            .iter()
+            .map(|c| &c.change)
+            .chain([&channel.no_cause])
+        {
             write!(
                 out,
                 " {} ({}){} |",
@@ -215,7 +216,12 @@ pub fn write(report: &MonthlyReport, out: &mut impl Write) -> io::Result<()> {
             let mut about = vec![format!("`{}`", quote.id.replace('`', "'"))];
             about.extend(quote.date.clone());
             about.extend(quote.channel.as_deref().map(escape));
-            writeln!(out, "> {}  \n> — {}\n", escape(&quote.text), about.join(" · "))?;
+            writeln!(
+                out,
+                "> {}  \n> — {}\n",
+                escape(&quote.text),
+                about.join(" · ")
+            )?;
         }
     }
 
@@ -227,7 +233,7 @@ pub fn write(report: &MonthlyReport, out: &mut impl Write) -> io::Result<()> {
         writeln!(
             out,
             "| {} | {} | {} | z |",
-            t.top_terms, t.this_month, t.earlier_months
+            t.word, t.this_month, t.earlier_months
         )?;
         writeln!(out, "|---|---:|---:|---:|")?;
         for term in &report.rising_terms {
@@ -263,13 +269,4 @@ pub fn write(report: &MonthlyReport, out: &mut impl Write) -> io::Result<()> {
         report.index.undated
     )?;
     Ok(())
-}
-
-/// ↑ for a rise, ↓ for a fall, → for none.
-pub fn arrow(change_pp: Option<f64>) -> &'static str {
-    match change_pp {
-        Some(pp) if pp >= 0.05 => "↑",
-        Some(pp) if pp <= -0.05 => "↓",
-        _ => "→",
-    }
 }

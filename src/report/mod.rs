@@ -322,6 +322,61 @@ impl MonthlyReport {
         Texts::of(self.lang)
     }
 
+    /// The month in one line: the causes (and the no-cause share) that changed significantly,
+    /// largest change first, and the top rising words. The same sentence opens every format.
+    pub fn summary(&self) -> String {
+        let t = self.texts();
+        let mut changes: Vec<(&str, &ShareChange)> = self
+            .causes
+            .iter()
+            .map(|c| (c.label.as_str(), &c.change))
+            .chain(std::iter::once((t.no_cause_share, &self.no_cause)))
+            .filter(|(_, change)| change.significant)
+            .collect();
+        changes.sort_by(|a, b| {
+            let size = |c: &ShareChange| c.change_pp.unwrap_or(0.0).abs();
+            size(b.1).total_cmp(&size(a.1))
+        });
+        let mut parts: Vec<String> = changes
+            .iter()
+            .map(|(label, change)| {
+                let (open, separator, close) = if t.lang == "en" {
+                    (" (", ", ", ")")
+                } else {
+                    ("（", "・", "）")
+                };
+                format!(
+                    "{label} {} → {}{open}{}{separator}{}{close}",
+                    change
+                        .previous_share
+                        .map_or_else(|| "–".to_owned(), |s| t.percent(s)),
+                    t.percent(change.share),
+                    t.change(change.change_pp),
+                    t.significant_word
+                )
+            })
+            .collect();
+        if parts.is_empty() {
+            parts.push(t.no_significant_change.to_owned());
+        }
+        let mut summary = parts.join(t.list_separator);
+        if !self.rising_terms.is_empty() {
+            let words: Vec<&str> = self
+                .rising_terms
+                .iter()
+                .take(3)
+                .map(|term| term.term.as_str())
+                .collect();
+            summary.push_str(if t.lang == "en" { ". " } else { "。" });
+            summary.push_str(&format!(
+                "{}: {}",
+                t.rising_heading,
+                words.join(t.list_separator)
+            ));
+        }
+        summary
+    }
+
     /// The cause whose share changed most (largest absolute change in points), significant
     /// changes first.
     pub fn biggest_mover(&self) -> Option<&CauseReport> {
@@ -430,7 +485,11 @@ pub fn build(index: &FeedbackIndex, request: &ReportRequest) -> Result<MonthlyRe
     }
     let window: Vec<String> = (0..request.months)
         .rev()
-        .filter_map(|back| month_date.checked_sub(jiff::Span::new().months(back as i64)).ok())
+        .filter_map(|back| {
+            month_date
+                .checked_sub(jiff::Span::new().months(back as i64))
+                .ok()
+        })
         .map(month_key)
         .collect();
     let report_slot = window.len() - 1;
@@ -632,4 +691,13 @@ pub fn build(index: &FeedbackIndex, request: &ReportRequest) -> Result<MonthlyRe
             min_rising_z: terms::MIN_RISING_Z,
         },
     })
+}
+
+/// ↑ for a rise, ↓ for a fall, → for none.
+pub fn arrow(change_pp: Option<f64>) -> &'static str {
+    match change_pp {
+        Some(pp) if pp >= 0.05 => "↑",
+        Some(pp) if pp <= -0.05 => "↓",
+        _ => "→",
+    }
 }

@@ -55,17 +55,17 @@ pub fn month_rows(
         .zip(slots.par_iter())
         .map(|(segment, slots)| {
             let wanted: Vec<u32> = (0..segment.max_doc())
-                .filter(|&doc| {
-                    slots.slot[doc as usize] == report && slots.bits[doc as usize] != 0
-                })
+                .filter(|&doc| slots.slot[doc as usize] == report && slots.bits[doc as usize] != 0)
                 .collect();
             if wanted.is_empty() {
                 return Ok(Vec::new());
             }
-            let store = segment.get_store_reader(8).map_err(|source| IndexError::Io {
-                path: dir.to_path_buf(),
-                source,
-            })?;
+            let store = segment
+                .get_store_reader(8)
+                .map_err(|source| IndexError::Io {
+                    path: dir.to_path_buf(),
+                    source,
+                })?;
             wanted
                 .into_iter()
                 .map(|doc| {
@@ -98,7 +98,9 @@ pub fn select(rows: &[IndexedFeedback], cause: &str, mask_labels: &MaskLabels) -
     let mut chosen: Vec<(Quote, HashSet<[char; 3]>)> = Vec::new();
     // First one per channel among the confident rows, then the best of the rest, so that one
     // channel does not speak for all and a doubtful row does not speak for a channel.
-    let confident = candidates.first().map_or(0.0, |(score, _)| score - CHANNEL_SCORE_MARGIN);
+    let confident = candidates
+        .first()
+        .map_or(0.0, |(score, _)| score - CHANNEL_SCORE_MARGIN);
     for any_channel in [false, true] {
         for &(score, row) in &candidates {
             if chosen.len() >= QUOTES_PER_CAUSE {
@@ -156,7 +158,7 @@ static EMAIL: LazyLock<Regex> = LazyLock::new(|| {
 // in half- or full-width digits, with hyphens of any width.
 static PHONE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?:\+81[\s\-－‐]?|[0０])[0-9０-９]{1,4}[\s\-－‐ー(（)）]{0,2}[0-9０-９]{1,4}[\s\-－‐ー)）]{0,2}[0-9０-９]{3,4}",
+        r"[(（]?(?:\+81[\s\-－‐]?|[0０])[0-9０-９]{1,4}[\s\-－‐ー(（)）]{0,2}[0-9０-９]{1,4}[\s\-－‐ー)）]{0,2}[0-9０-９]{3,4}",
     )
     .expect("valid phone pattern")
 });
@@ -193,10 +195,7 @@ pub fn mask(text: &str, labels: &MaskLabels) -> String {
 
 /// `text` on one line, cut at `limit` characters with `…`.
 fn cut(text: &str, limit: usize) -> String {
-    let one_line: String = text
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ");
+    let one_line: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
     if one_line.chars().count() <= limit {
         return one_line;
     }
@@ -239,9 +238,18 @@ mod tests {
             "０９０－１２３４－５６７８",
             "+81-90-1234-5678",
         ] {
-            assert_eq!(mask(&format!("電話{number}へ"), &LABELS), "電話[phone]へ", "{number}");
+            assert_eq!(
+                mask(&format!("電話{number}へ"), &LABELS),
+                "電話[phone]へ",
+                "{number}"
+            );
         }
-        for kept in ["月額3,980円", "2026/03/14 12:34", "バージョン3.0", "会員番号0012"] {
+        for kept in [
+            "月額3,980円",
+            "2026/03/14 12:34",
+            "バージョン3.0",
+            "会員番号0012",
+        ] {
             assert_eq!(mask(kept, &LABELS), kept);
         }
     }

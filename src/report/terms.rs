@@ -1,6 +1,6 @@
 //! Which words characterize a cause this month, and which words are rising: document counts
 //! read from the index's postings (the words koe's analyzer indexed), compared with weighted
-//! log-odds ([`stats::log_odds_z`]).
+//! log-odds ([`log_odds_z`]).
 //!
 //! Every term of the `words` field is read once: its postings give the rows that contain it,
 //! and the rows' month slot and cause bits ([`SegmentSlots`]) say which counts to add to. Only
@@ -183,11 +183,7 @@ impl TermCounts {
             })
             .filter(|&(_, _, _, z)| z > min_z)
             .collect();
-        scored.sort_by(|a, b| {
-            b.3.total_cmp(&a.3)
-                .then(b.1.cmp(&a.1))
-                .then(a.0.cmp(b.0))
-        });
+        scored.sort_by(|a, b| b.3.total_cmp(&a.3).then(b.1.cmp(&a.1)).then(a.0.cmp(b.0)));
         scored
             .into_iter()
             .filter(|(word, ..)| is_content_word(worker, word))
@@ -376,7 +372,18 @@ mod tests {
                 "{word}"
             );
         }
-        for word in ["が", "ます", "こと", "ア", "金", "3,980", "高く", "払っ", "a@b", "対応\u{1F}が"] {
+        for word in [
+            "が",
+            "ます",
+            "こと",
+            "ア",
+            "金",
+            "3,980",
+            "高く",
+            "払っ",
+            "a@b",
+            "対応\u{1F}が",
+        ] {
             assert!(
                 !is_candidate(word) || !is_content_word(&mut worker, word),
                 "{word}"

@@ -55,14 +55,21 @@ fn each_cause_is_found_with_evidence_pointing_at_the_original_text() {
         d,2025年3月4日,店頭,月額が高いので解約します\n";
     let rows = classify_jsonl(csv, &[]);
     let expected = ["service_quality", "onboarding", "pushy_selling", "price"];
-    let texts: Vec<&str> = csv.lines().skip(1).map(|l| l.rsplit(',').next().unwrap()).collect();
+    let texts: Vec<&str> = csv
+        .lines()
+        .skip(1)
+        .map(|l| l.rsplit(',').next().unwrap())
+        .collect();
     for ((row, cause), text) in rows.iter().zip(expected).zip(texts) {
         assert_eq!(cause_ids(row), [cause], "{row}");
         let tag = &row["causes"][0];
         assert!(tag["score"].as_f64().unwrap() > 0.5);
-        assert_eq!(tag["label"].as_str().unwrap().is_empty(), false);
+        assert!(!tag["label"].as_str().unwrap().is_empty());
         for evidence in tag["evidence"].as_array().unwrap() {
-            let (start, end) = (evidence["start"].as_u64().unwrap() as usize, evidence["end"].as_u64().unwrap() as usize);
+            let (start, end) = (
+                evidence["start"].as_u64().unwrap() as usize,
+                evidence["end"].as_u64().unwrap() as usize,
+            );
             let span: String = text.chars().skip(start).take(end - start).collect();
             assert_eq!(span, evidence["text"].as_str().unwrap(), "{row}");
             assert!(evidence["by"].as_str().unwrap().contains(':'));
@@ -85,11 +92,20 @@ fn rows_come_out_in_input_order_and_bad_rows_are_reported() {
     assert_exit!(output, 1);
     let ids: Vec<String> = stdout(&output)
         .lines()
-        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["id"].as_str().unwrap().to_owned())
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).unwrap()["id"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
         .collect();
     assert_eq!(ids.len(), 3000);
     assert!(ids.iter().enumerate().all(|(i, id)| *id == format!("r{i}")));
-    assert!(stderr(&output).contains("<stdin>:3002:") || stderr(&output).contains(":3002:"), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("<stdin>:3002:") || stderr(&output).contains(":3002:"),
+        "{}",
+        stderr(&output)
+    );
 }
 
 #[test]
@@ -119,7 +135,11 @@ fn eval_reports_scores_and_rejects_unknown_labels() {
     assert!(report["macro_f1"].as_f64().unwrap() > 0.9, "{report}");
     assert_eq!(report["no_cause_false_alarm_rate"], 0.0);
 
-    let output = run(&["eval", "-"], "id,text,labels\n1,高い,expensive\n".as_bytes(), None);
+    let output = run(
+        &["eval", "-"],
+        "id,text,labels\n1,高い,expensive\n".as_bytes(),
+        None,
+    );
     assert_exit!(output, 2);
     assert!(stderr(&output).contains("expensive"), "{}", stderr(&output));
 }
@@ -130,24 +150,48 @@ fn train_writes_a_model_that_classify_uses_and_a_bad_model_is_refused() {
     let mut labeled = String::from("id,text,labels\n");
     for i in 0..30 {
         labeled.push_str(&format!("p{i},月額{i}00円は高すぎる,price\n"));
-        labeled.push_str(&format!("s{i},{i}回電話してもつながらない,service_quality\n"));
+        labeled.push_str(&format!(
+            "s{i},{i}回電話してもつながらない,service_quality\n"
+        ));
         labeled.push_str(&format!("n{i},{i}日目も満足しています,\n"));
     }
     let data = dir.path().join("train.csv");
     fs::write(&data, labeled).unwrap();
     let model = dir.path().join("model.json");
-    let output = run(&["train", data.to_str().unwrap(), "--out", model.to_str().unwrap()], b"", None);
+    let output = run(
+        &[
+            "train",
+            data.to_str().unwrap(),
+            "--out",
+            model.to_str().unwrap(),
+        ],
+        b"",
+        None,
+    );
     assert_exit!(output, 0);
     let saved: serde_json::Value = serde_json::from_slice(&fs::read(&model).unwrap()).unwrap();
     assert_eq!(saved["format"], "koe-cause-model");
     assert_eq!(saved["version"], 1);
 
-    let rows = classify_jsonl("id,text\n1,年額が高すぎる\n", &["--model", model.to_str().unwrap()]);
+    let rows = classify_jsonl(
+        "id,text\n1,年額が高すぎる\n",
+        &["--model", model.to_str().unwrap()],
+    );
     assert_eq!(cause_ids(&rows[0]), ["price"]);
 
     let stale = dir.path().join("stale.json");
-    fs::write(&stale, String::from_utf8(fs::read(&model).unwrap()).unwrap().replacen("\"version\":1", "\"version\":0", 1)).unwrap();
-    let output = run(&["classify", "-", "--model", stale.to_str().unwrap()], b"id,text\n1,x\n", None);
+    fs::write(
+        &stale,
+        String::from_utf8(fs::read(&model).unwrap())
+            .unwrap()
+            .replacen("\"version\":1", "\"version\":0", 1),
+    )
+    .unwrap();
+    let output = run(
+        &["classify", "-", "--model", stale.to_str().unwrap()],
+        b"id,text\n1,x\n",
+        None,
+    );
     assert_exit!(output, 3);
     assert!(stderr(&output).contains("koe train"), "{}", stderr(&output));
 }

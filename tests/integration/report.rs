@@ -30,7 +30,10 @@ const ONBOARDING: &[&str] = &[
     "初期設定がわかりにくい",
     "最初の登録手順が複雑で、途中で何度もやり直しました。",
 ];
-const PUSHY: &[&str] = &["勧誘がしつこい", "解約しようとしたら、しつこく引き止められました。"];
+const PUSHY: &[&str] = &[
+    "勧誘がしつこい",
+    "解約しようとしたら、しつこく引き止められました。",
+];
 const OTHER: &[&str] = &[
     "毎月どんなお菓子が届くのか楽しみにしています。",
     "美味しいお菓子ばかりで大満足",
@@ -40,8 +43,8 @@ const OTHER: &[&str] = &[
 ];
 
 /// The fixture: 2026-01 and 2026-02, 40 rows each, price complaints up from 4 to 16 (a
-/// significant change), a quote with markup, one with a formula, one with personal data, and
-/// one row without a date.
+/// significant change), a new problem in February (rising words), a quote with markup, one
+/// with a formula, one with personal data, and one row without a date.
 fn fixture_rows() -> Vec<Row> {
     let channels = ["アンケート", "アプリレビュー", "問い合わせ"];
     let mut rows = Vec::new();
@@ -66,7 +69,12 @@ fn fixture_rows() -> Vec<Row> {
             };
             rows.push((
                 format!("{prefix}{:03}", i + 1),
-                format!("2026/{month:02}/{:02} {:02}:{:02}", i % 28 + 1, 9 + i % 10, i % 60),
+                format!(
+                    "2026/{month:02}/{:02} {:02}:{:02}",
+                    i % 28 + 1,
+                    9 + i % 10,
+                    i % 60
+                ),
                 channel,
                 rating,
                 format!("{text}{}", if i % 7 == 6 { "。" } else { "" }),
@@ -79,8 +87,12 @@ fn fixture_rows() -> Vec<Row> {
     rows[65].4 =
         "=HYPERLINK(\"http://example.com\")解約しようとしたら、しつこく引き止められました。"
             .to_owned();
-    rows[42].4 = "料金が高いので解約します。連絡は taro.yamada@example.jp か 090-1234-5678 まで"
-        .to_owned();
+    // A new problem in February, outside the four causes: rising words.
+    for row in &mut rows[66..80] {
+        row.4 = "注文した箱が届かない。配送状況も分からない".to_owned();
+    }
+    rows[42].4 =
+        "料金が高いので解約します。連絡は taro.yamada@example.jp か 090-1234-5678 まで".to_owned();
     rows.push((
         "N001".to_owned(),
         String::new(),
@@ -222,7 +234,11 @@ fn counts_equal_what_koe_classify_gives_for_the_same_rows() {
     let mut actual: BTreeMap<String, BTreeMap<String, u64>> = BTreeMap::new();
     for month in json["trend"].as_array().unwrap() {
         let name = month["month"].as_str().unwrap().to_owned();
-        assert_eq!(month["total"].as_u64(), totals.get(&name).copied(), "{name}");
+        assert_eq!(
+            month["total"].as_u64(),
+            totals.get(&name).copied(),
+            "{name}"
+        );
         let per_cause = actual.entry(name).or_default();
         for cause in month["causes"].as_array().unwrap() {
             let count = cause["count"].as_u64().unwrap();
@@ -240,8 +256,14 @@ fn counts_equal_what_koe_classify_gives_for_the_same_rows() {
         .iter()
         .find(|c| c["id"] == "price")
         .unwrap();
-    assert_eq!(price["count"].as_u64(), expected["2026-02"].get("price").copied());
-    assert_eq!(price["previous_count"].as_u64(), expected["2026-01"].get("price").copied());
+    assert_eq!(
+        price["count"].as_u64(),
+        expected["2026-02"].get("price").copied()
+    );
+    assert_eq!(
+        price["previous_count"].as_u64(),
+        expected["2026-01"].get("price").copied()
+    );
     assert_eq!(json["index"]["undated"], 1);
 }
 
@@ -283,7 +305,10 @@ fn json_csv_md_and_html_agree() {
             .lines()
             .find(|line| line.starts_with(&format!("| {label} |")))
             .unwrap_or_else(|| panic!("no Markdown row for {label}"));
-        assert!(md_row.contains(&format!("| {} | {percent} |", cause["count"])), "{md_row}");
+        assert!(
+            md_row.contains(&format!("| {} | {percent} |", cause["count"])),
+            "{md_row}"
+        );
         assert!(html.contains(&percent), "{percent} not in the HTML");
     }
     let price = &json["causes"].as_array().unwrap()[0];
@@ -298,13 +323,22 @@ fn html_is_self_contained_and_escapes_feedback() {
     assert_exit!(output, 0);
     let html = stdout(&output);
     assert!(html.starts_with("<!DOCTYPE html>"));
-    assert!(html.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;"), "the quote is shown escaped");
-    assert!(!html.to_lowercase().contains("<script"), "no script element at all");
+    assert!(
+        html.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;"),
+        "the quote is shown escaped"
+    );
+    assert!(
+        !html.to_lowercase().contains("<script"),
+        "no script element at all"
+    );
     assert!(html.contains("<svg"), "charts are inline SVG");
     for outside in ["src=\"http", "href=\"http", "@import", "url(http", "<link"] {
         assert!(!html.contains(outside), "the page loads {outside}");
     }
-    assert!(html.contains("月次 原因レポート") && html.contains("価格"), "Japanese by default");
+    assert!(
+        html.contains("月次 原因レポート") && html.contains("価格"),
+        "Japanese by default"
+    );
 }
 
 #[test]
@@ -326,7 +360,19 @@ fn quotes_mask_personal_data_and_carry_their_ids() {
     );
     // The id finds the row with `koe search`.
     let search = run(
-        &["search", "--index", idx.to_str().unwrap(), "--format", "json", "--cause", "price", "--month", "2026-02", "--limit", "100"],
+        &[
+            "search",
+            "--index",
+            idx.to_str().unwrap(),
+            "--format",
+            "json",
+            "--cause",
+            "price",
+            "--month",
+            "2026-02",
+            "--limit",
+            "100",
+        ],
         b"",
         None,
     );
@@ -355,7 +401,11 @@ fn out_writes_a_file_in_the_format_of_its_extension() {
     let output = report(&idx, &["--out", out.to_str().unwrap()]);
     assert_exit!(output, 0);
     assert!(stdout(&output).is_empty());
-    assert!(std::fs::read_to_string(&out).unwrap().starts_with("<!DOCTYPE html>"));
+    assert!(
+        std::fs::read_to_string(&out)
+            .unwrap()
+            .starts_with("<!DOCTYPE html>")
+    );
     assert!(stderr(&output).contains("r.html"));
 }
 
@@ -364,7 +414,11 @@ fn bad_requests_are_usage_errors_and_a_missing_index_a_failure() {
     let (dir, _csv, idx) = indexed();
     let empty_month = report(&idx, &["--month", "2025-06"]);
     assert_exit!(empty_month, 2);
-    assert!(stderr(&empty_month).contains("2026-01 .. 2026-02"), "{}", stderr(&empty_month));
+    assert!(
+        stderr(&empty_month).contains("2026-01 .. 2026-02"),
+        "{}",
+        stderr(&empty_month)
+    );
     assert_exit!(report(&idx, &["--month", "2026-13"]), 2);
     assert_exit!(report(&idx, &["--months", "1"]), 2);
     assert_exit!(report(&idx, &["--format", "md", "--excel"]), 2);
@@ -379,10 +433,16 @@ fn demo_indexes_searches_and_writes_the_report() {
     let output = run(&["demo", "--dir", demo.to_str().unwrap()], b"", None);
     assert_exit!(output, 0);
     let out = stdout(&output);
-    assert!(out.contains("koe search 解約 --cause price --month 2026-03"), "{out}");
+    assert!(
+        out.contains("koe search 解約 --cause price --month 2026-03"),
+        "{out}"
+    );
     assert!(out.contains("report.html"), "{out}");
     let err = stderr(&output);
-    assert!(err.contains("koe-box-feedback.csv:42: rejected"), "problems are reported: {err}");
+    assert!(
+        err.contains("koe-box-feedback.csv:42: rejected"),
+        "problems are reported: {err}"
+    );
     let html = std::fs::read_to_string(demo.join("report.html")).unwrap();
     assert!(html.contains("2026年11月"));
     assert!(demo.join("report.md").exists());
@@ -404,5 +464,8 @@ fn demo_indexes_searches_and_writes_the_report() {
         .collect();
     assert!(rising.contains(&"ログイン"), "{rising:?}");
     // Running it again in the same folder works (the index is updated in place).
-    assert_exit!(run(&["demo", "--dir", demo.to_str().unwrap()], b"", None), 0);
+    assert_exit!(
+        run(&["demo", "--dir", demo.to_str().unwrap()], b"", None),
+        0
+    );
 }
