@@ -691,13 +691,7 @@ fn footer(page: &mut String, report: &MonthlyReport, t: &Texts) {
         "<footer>\n<h2>{}</h2>\n<ul>\n",
         html(t.method_heading)
     );
-    for line in [
-        t.footnote_shares,
-        t.footnote_test,
-        t.footnote_terms,
-        t.footnote_quotes,
-        t.search_hint,
-    ] {
+    for line in t.footnotes() {
         // Backquotes mark commands in Markdown; here they would be noise.
         let _ = writeln!(page, "<li>{}</li>", html(&line.replace('`', "")));
     }

@@ -180,6 +180,17 @@ impl Texts {
         if lang == "en" { &EN } else { &JA }
     }
 
+    /// The method notes every format ends with, in order.
+    pub fn footnotes(&self) -> [&'static str; 5] {
+        [
+            self.footnote_shares,
+            self.footnote_test,
+            self.footnote_terms,
+            self.footnote_quotes,
+            self.search_hint,
+        ]
+    }
+
     /// A share (0-1) as a percentage with one decimal: `12.3%`.
     pub fn percent(&self, share: f64) -> String {
         format!("{:.1}%", share * 100.0)

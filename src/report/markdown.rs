@@ -249,13 +249,7 @@ pub fn write(report: &MonthlyReport, out: &mut impl Write) -> io::Result<()> {
     }
 
     writeln!(out, "\n## {}\n", t.method_heading)?;
-    for line in [
-        t.footnote_shares,
-        t.footnote_test,
-        t.footnote_terms,
-        t.footnote_quotes,
-        t.search_hint,
-    ] {
+    for line in t.footnotes() {
         writeln!(out, "- {line}")?;
     }
     writeln!(
