@@ -15,7 +15,6 @@ use crate::classify::Classifier;
 use crate::cli::Outcome;
 use crate::cli::input::{InputArgs, for_each_feedback};
 use crate::index::{FeedbackIndex, IndexOptions, Indexer};
-use crate::ingest::ReadOptions;
 use crate::report::{self, ReportRequest};
 use crate::search::{SearchRequest, search};
 
@@ -114,20 +113,7 @@ pub fn run(args: &DemoArgs) -> anyhow::Result<Outcome> {
     );
     let classifier = Classifier::builtin()?;
     let mut indexer = Indexer::open(&index_dir, &classifier, &IndexOptions::default())?;
-    let input = InputArgs {
-        files: vec![export.clone()],
-        encoding: None,
-        delimiter: None,
-        sheet: None,
-        text_columns: Vec::new(),
-        id_column: None,
-        date_column: None,
-        channel_column: None,
-        rating_column: None,
-        timezone: "Asia/Tokyo".to_owned(),
-        max_text_chars: ReadOptions::default().max_text_chars,
-        strict: false,
-    };
+    let input = InputArgs::for_files(vec![export.clone()]);
     for_each_feedback(&input, |feedback| Ok(indexer.add(feedback)?))?;
     let summary = indexer.finish()?;
     eprintln!("koe demo: the index has {} rows", summary.documents);

@@ -114,6 +114,26 @@ impl InputArgs {
         })
     }
 
+    /// Reading `files` with every option at its default (what `koe demo` uses): the defaults
+    /// come from [`ReadOptions::default`], so they are written in one place.
+    pub fn for_files(files: Vec<PathBuf>) -> Self {
+        let defaults = ReadOptions::default();
+        Self {
+            files,
+            encoding: defaults.encoding,
+            delimiter: None,
+            sheet: defaults.sheet,
+            text_columns: defaults.text_columns,
+            id_column: defaults.id_column,
+            date_column: defaults.date_column,
+            channel_column: defaults.channel_column,
+            rating_column: defaults.rating_column,
+            timezone: defaults.timezone,
+            max_text_chars: defaults.max_text_chars,
+            strict: false,
+        }
+    }
+
     /// The input files, `-` for standard input.
     pub fn files(&self) -> &[PathBuf] {
         &self.files
