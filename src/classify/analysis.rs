@@ -8,7 +8,7 @@
 //! 高くないとは言えない, two negations, is not negated) and *conditional* when a conditional
 //! (ば, たら, なら, ても, a 仮定形) follows it.
 
-use crate::text::{Normalized, Worker, normalize};
+use crate::text::{Normalized, Token, Tokenizer, Worker, normalize};
 
 /// One analysed token.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -59,14 +59,25 @@ pub struct Analysis<'a> {
 pub fn analyze<'a>(worker: &mut Worker<'_>, text: &'a str) -> Analysis<'a> {
     let normalized = normalize(text);
     let tokenizer = worker.tokenizer();
+    let tokens = worker.tokenize(normalized.as_str());
+    analyze_tokens(tokenizer, normalized, tokens)
+}
+
+/// Analyses text already normalized and tokenized by `tokenizer` (which must have koe's default
+/// dictionaries): the index tokenizes each row once for both the classifier and its terms.
+pub fn analyze_tokens<'a>(
+    tokenizer: &Tokenizer,
+    normalized: Normalized<'a>,
+    words: &[Token],
+) -> Analysis<'a> {
     let norm = normalized.as_str();
-    let mut tokens = Vec::new();
+    let mut tokens = Vec::with_capacity(words.len());
     let mut clause = 0;
     let mut previous_end = 0;
     let mut break_after_previous = false;
     let mut after_te = false;
     let mut after_comma = false;
-    for token in worker.tokenize(norm) {
+    for token in words {
         let features = tokenizer.features(token, norm);
         let fields = features.fields();
         let (pos, sub) = (fields[0], fields[1]);

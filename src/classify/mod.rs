@@ -33,7 +33,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::feedback::Feedback;
 use crate::text::{Tokenizer, UserDictionaries, Worker};
-use analysis::analyze;
+use analysis::{Analysis, analyze};
 use features::{CueStatus, extract};
 use model::{Model, sigmoid};
 use taxonomy::Taxonomy;
@@ -238,8 +238,21 @@ impl Classifier {
     /// Every cause with its probability and whether it is tagged (for evaluation and
     /// explanation), in taxonomy order.
     pub fn scored(&self, worker: &mut Worker<'_>, text: &str) -> Vec<ScoredCause> {
-        let analysis = analyze(worker, text);
-        let (hits, rules) = extract(&analysis, &self.taxonomy);
+        self.scored_analysis(&analyze(worker, text))
+    }
+
+    /// The causes of an analysed text, in taxonomy order (see [`analysis::analyze_tokens`]).
+    pub fn classify_analysis(&self, analysis: &Analysis<'_>) -> Vec<CauseTag> {
+        self.scored_analysis(analysis)
+            .into_iter()
+            .filter(|s| s.tagged)
+            .map(|s| s.tag)
+            .collect()
+    }
+
+    /// [`scored`](Self::scored) for an analysed text.
+    pub fn scored_analysis(&self, analysis: &Analysis<'_>) -> Vec<ScoredCause> {
+        let (hits, rules) = extract(analysis, &self.taxonomy);
         let scores = self.model.scores(hits.iter().map(|h| h.name.as_str()));
         // The complaint gate (when the model has one) must agree before any cause is tagged.
         let gate_open = self
@@ -272,7 +285,7 @@ impl Classifier {
                 for rule in &asserted {
                     push_evidence(
                         &mut evidence,
-                        &analysis,
+                        analysis,
                         rule.start,
                         rule.end,
                         format!("rule:{}", rule.phrase),
@@ -295,7 +308,7 @@ impl Classifier {
                         }
                         push_evidence(
                             &mut evidence,
-                            &analysis,
+                            analysis,
                             hit.start,
                             hit.end,
                             format!("model:{} (+{weight:.2})", hit.name),
@@ -323,13 +336,27 @@ impl Classifier {
     /// The causes of a feedback row: each text column classified on its own, tags merged,
     /// evidence marked with its column when there are several.
     pub fn classify_feedback(&self, worker: &mut Worker<'_>, feedback: &Feedback) -> Vec<CauseTag> {
-        let several = feedback.texts.len() > 1;
+        let per_field = feedback
+            .texts
+            .iter()
+            .map(|field| (field.column.as_str(), self.classify(worker, &field.text)));
+        self.merge_fields(per_field, feedback.texts.len() > 1)
+    }
+
+    /// Merges the tags of each text column of a row (see
+    /// [`classify_feedback`](Self::classify_feedback)): the highest score per cause, evidence
+    /// marked with its column when `several`.
+    pub fn merge_fields<'c>(
+        &self,
+        per_field: impl IntoIterator<Item = (&'c str, Vec<CauseTag>)>,
+        several: bool,
+    ) -> Vec<CauseTag> {
         let mut merged: Vec<CauseTag> = Vec::new();
-        for field in &feedback.texts {
-            for mut tag in self.classify(worker, &field.text) {
+        for (column, tags) in per_field {
+            for mut tag in tags {
                 if several {
                     for evidence in &mut tag.evidence {
-                        evidence.field = Some(field.column.clone());
+                        evidence.field = Some(column.to_owned());
                     }
                 }
                 match merged.iter_mut().find(|existing| existing.id == tag.id) {
@@ -371,7 +398,7 @@ fn is_telling(word: &str) -> bool {
 /// Adds evidence for a normalized span unless an earlier item overlaps it.
 fn push_evidence(
     evidence: &mut Vec<Evidence>,
-    analysis: &analysis::Analysis<'_>,
+    analysis: &Analysis<'_>,
     start: usize,
     end: usize,
     by: String,

@@ -11,9 +11,11 @@
 //!    `サポート`) are added at the positions they cover, as kuromoji's search mode does, so
 //!    that `解約` finds `解約金` and phrases across the compound still match.
 //!
-//! The same [`Analyzer`] runs at index time and at query time. It is also registered in tantivy
-//! as [`JapaneseTokenizer`] under [`TOKENIZER_NAME`] (the adapter lindera-tantivy would give,
-//! which has no release for lindera 6).
+//! The same [`Analyzer`] runs at index time and at query time. [`JapaneseTokenizer`] is the
+//! tantivy `Tokenizer` adapter for it (what lindera-tantivy would give, which has no release for
+//! lindera 6). The index writer analyses each row once on its analysis threads, for the
+//! classifier and the terms together, and registers [`PreAnalyzedTokenizer`] under
+//! [`TOKENIZER_NAME`], which reads those terms back ([`encode_tokens`]) on tantivy's thread.
 //!
 //! ```
 //! use koe::index::{Analyzer, TermKind};
@@ -176,9 +178,28 @@ impl<'a> AnalyzerWorker<'a> {
         normalized: &Normalized<'_>,
         emit: &mut impl FnMut(TermRef<'_>),
     ) {
-        let norm = normalized.as_str();
+        self.tokenize(normalized);
+        self.emit_terms(normalized, emit);
+    }
+
+    /// The tokenizer with the user dictionaries this worker runs.
+    pub fn tokenizer(&self) -> &'a Tokenizer {
+        self.words.tokenizer()
+    }
+
+    /// Tokenizes normalized text with the user dictionaries and keeps the tokens for
+    /// [`tantivy_tokens_of_loaded`](Self::tantivy_tokens_of_loaded); returns them, so that
+    /// other analyses of the text (classification) need not tokenize it again.
+    pub fn tokenize(&mut self, normalized: &Normalized<'_>) -> &[Token] {
         self.tokens.clear();
-        self.tokens.extend_from_slice(self.words.tokenize(norm));
+        self.tokens
+            .extend_from_slice(self.words.tokenize(normalized.as_str()));
+        &self.tokens
+    }
+
+    /// Emits the terms of the tokens of the last [`tokenize`](Self::tokenize) of `normalized`.
+    fn emit_terms(&mut self, normalized: &Normalized<'_>, emit: &mut impl FnMut(TermRef<'_>)) {
+        let norm = normalized.as_str();
         let mut position = 0;
         for token in &self.tokens {
             let surface = token.surface(norm);
@@ -249,10 +270,22 @@ impl<'a> AnalyzerWorker<'a> {
     /// Analyzes `text` into tantivy tokens, reusing `out` and the strings in it: the terms,
     /// then the [common grams](common_grams) of adjacent terms, in position order.
     pub fn tantivy_tokens(&mut self, text: &str, out: &mut Vec<TantivyToken>) {
+        let normalized = normalize(text);
+        self.tokenize(&normalized);
+        self.tantivy_tokens_of_loaded(&normalized, out);
+    }
+
+    /// [`tantivy_tokens`](Self::tantivy_tokens) of `normalized`, whose tokens the last call of
+    /// [`tokenize`](Self::tokenize) made.
+    pub fn tantivy_tokens_of_loaded(
+        &mut self,
+        normalized: &Normalized<'_>,
+        out: &mut Vec<TantivyToken>,
+    ) {
         let mut used = 0;
         let mut kinds = std::mem::take(&mut self.kinds);
         kinds.clear();
-        self.analyze(text, |term| {
+        self.emit_terms(normalized, &mut |term| {
             let length = match term.kind {
                 TermKind::Compound { parts } => parts,
                 _ => 1,
@@ -581,6 +614,87 @@ impl TantivyTokenizerTrait for JapaneseTokenizer {
     }
 }
 
+/// Appends `tokens` to `out` in the form [`PreAnalyzedTokenizer`] reads, with their offsets
+/// moved by `offset` bytes and their positions by `position`.
+///
+/// The indexer analyses each row once on its analysis threads (for the classifier and the
+/// terms), and tantivy's indexing thread only reads the result back. tantivy's own
+/// pre-tokenized values would go through JSON; this is one line of numbers and text per token.
+pub fn encode_tokens(tokens: &[TantivyToken], offset: usize, position: usize, out: &mut String) {
+    let mut digits = itoa::Buffer::new();
+    for token in tokens {
+        for (number, end) in [
+            (token.position + position, ','),
+            (token.position_length, ','),
+            (token.offset_from + offset, ','),
+            (token.offset_to + offset, ','),
+            (token.text.len(), ':'),
+        ] {
+            out.push_str(digits.format(number));
+            out.push(end);
+        }
+        out.push_str(&token.text);
+    }
+}
+
+/// Reads back what [`encode_tokens`] wrote, reusing `out` and its strings; stops at the first
+/// malformed entry (which the indexer never writes).
+fn decode_tokens(text: &str, out: &mut Vec<TantivyToken>) {
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    let mut used = 0;
+    'tokens: while at < bytes.len() {
+        let mut numbers = [0usize; 5];
+        for (i, number) in numbers.iter_mut().enumerate() {
+            let end = if i == 4 { b':' } else { b',' };
+            let start = at;
+            while let Some(&digit) = bytes.get(at).filter(|b| b.is_ascii_digit()) {
+                let Some(next) = number
+                    .checked_mul(10)
+                    .and_then(|n| n.checked_add(usize::from(digit - b'0')))
+                else {
+                    break 'tokens;
+                };
+                *number = next;
+                at += 1;
+            }
+            if at == start || bytes.get(at) != Some(&end) {
+                break 'tokens;
+            }
+            at += 1;
+        }
+        let [position, length, from, to, len] = numbers;
+        let Some(word) = at.checked_add(len).and_then(|end| text.get(at..end)) else {
+            break;
+        };
+        set_token(out, &mut used, from, to, position, length, &[word]);
+        at += len;
+    }
+    out.truncate(used);
+}
+
+/// The tokenizer of the index writer: reads the tokens [`encode_tokens`] wrote for the
+/// `words` field (which is not stored), so that tantivy's indexing thread does not analyse the
+/// text a second time. Registered under [`TOKENIZER_NAME`] in the writer's `Index` only;
+/// searches use [`JapaneseTokenizer`].
+#[derive(Clone, Default)]
+pub struct PreAnalyzedTokenizer {
+    tokens: Vec<TantivyToken>,
+}
+
+impl TantivyTokenizerTrait for PreAnalyzedTokenizer {
+    type TokenStream<'a> = JapaneseTokenStream<'a>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> JapaneseTokenStream<'a> {
+        decode_tokens(text, &mut self.tokens);
+        JapaneseTokenStream {
+            tokens: &mut self.tokens,
+            next: 0,
+            before_first: TantivyToken::default(),
+        }
+    }
+}
+
 /// The tokens of one text; see [`JapaneseTokenizer`].
 pub struct JapaneseTokenStream<'a> {
     tokens: &'a mut [TantivyToken],
@@ -630,6 +744,34 @@ mod tests {
             .into_iter()
             .map(|t| (t.text, t.position))
             .collect()
+    }
+
+    #[test]
+    fn pre_analyzed_tokens_read_back_as_analysed() {
+        let text = "ｶｽﾀﾏｰｻﾎﾟｰﾄの対応が遅い, 1,2:3";
+        let mut worker = analyzer().worker();
+        let mut tokens = Vec::new();
+        worker.tantivy_tokens(text, &mut tokens);
+        let mut encoded = String::new();
+        encode_tokens(&tokens, 0, 0, &mut encoded);
+        encode_tokens(&tokens, 100, 50, &mut encoded);
+        let mut tokenizer = PreAnalyzedTokenizer::default();
+        let mut stream = tokenizer.token_stream(&encoded);
+        let mut read = Vec::new();
+        while stream.advance() {
+            read.push(stream.token().clone());
+        }
+        assert_eq!(read.len(), 2 * tokens.len());
+        assert_eq!(read[..tokens.len()], tokens[..]);
+        let moved = &read[tokens.len()];
+        assert_eq!(moved.text, tokens[0].text);
+        assert_eq!(moved.offset_from, tokens[0].offset_from + 100);
+        assert_eq!(moved.position, tokens[0].position + 50);
+        // Garbage never panics; it ends the stream.
+        for bad in ["", "1,2", "1,1,0,3,99:abc", "x,1,0,3,3:abc", "1,1,0,3,2:あ"] {
+            let mut stream = tokenizer.token_stream(bad);
+            while stream.advance() {}
+        }
     }
 
     #[test]

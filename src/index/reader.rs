@@ -10,7 +10,7 @@ use tantivy::{DocId, Index, IndexReader, ReloadPolicy, Searcher, TantivyDocument
 use crate::classify::CauseTag;
 use crate::feedback::Feedback;
 use crate::index::IndexError;
-use crate::index::analyzer::{Analyzer, TOKENIZER_NAME};
+use crate::index::analyzer::Analyzer;
 use crate::index::info::{DictionaryInfo, IndexInfo};
 use crate::index::schema::Fields;
 
@@ -179,13 +179,6 @@ fn open_tantivy(dir: &Path) -> tantivy::Result<(Index, IndexReader)> {
         .reload_policy(ReloadPolicy::Manual)
         .try_into()?;
     Ok((index, reader))
-}
-
-/// Registers koe's analyzer in `index`, which tantivy's writer needs to exist.
-pub(crate) fn register_analyzer(index: &Index, analyzer: &'static Analyzer) {
-    index
-        .tokenizers()
-        .register(TOKENIZER_NAME, analyzer.tantivy_tokenizer());
 }
 
 /// Rebuilds a row from its stored document.

@@ -10,14 +10,18 @@ use rayon::prelude::*;
 use tantivy::columnar::Column;
 use tantivy::index::InvertedIndexReader;
 use tantivy::schema::IndexRecordOption;
+use tantivy::tokenizer::Token as TantivyToken;
 use tantivy::{DocSet, Index, IndexWriter, SegmentReader, TERMINATED, TantivyDocument};
 
-use crate::classify::Classifier;
+use crate::classify::analysis::analyze_tokens;
+use crate::classify::{CauseTag, Classifier};
 use crate::feedback::Feedback;
 use crate::index::IndexError;
-use crate::index::analyzer::Analyzer;
+use crate::index::analyzer::{
+    Analyzer, AnalyzerWorker, PreAnalyzedTokenizer, TOKENIZER_NAME, encode_tokens,
+};
 use crate::index::info::{CauseInfo, DictionaryInfo, Fnv64, IndexInfo};
-use crate::index::reader::{FeedbackIndex, register_analyzer};
+use crate::index::reader::FeedbackIndex;
 use crate::index::schema::{self, Fields};
 use crate::text::{UserDictionaries, Worker, normalize};
 
@@ -129,7 +133,10 @@ impl<'c> Indexer<'c> {
             None => create(dir, &wanted)?,
         };
         let analyzer = Analyzer::shared(&dictionaries)?;
-        register_analyzer(&index, analyzer);
+        // The rows arrive analysed (see `RowWorker::analyse`).
+        index
+            .tokenizers()
+            .register(TOKENIZER_NAME, PreAnalyzedTokenizer::default());
         let classifier_tokenizer = if dictionaries == UserDictionaries::default() {
             None
         } else {
@@ -243,18 +250,62 @@ impl<'c> Indexer<'c> {
             causes: &self.info.causes,
             existing: self.existing.as_ref(),
         };
-        // The classifier wants koe's default dictionaries, whatever the index uses.
-        let tokenizer = self
-            .classifier_tokenizer
-            .unwrap_or(self.analyzer)
-            .tokenizer();
+        // The classifier wants koe's default dictionaries: with those, it reads the tokens the
+        // index analysis made; with others, it tokenizes the text itself.
+        let analyzer = self.analyzer;
+        let classifier_tokenizer = self.classifier_tokenizer.map(Analyzer::tokenizer);
         batch
             .par_iter()
             .map_init(
-                || tokenizer.worker(),
+                || RowWorker {
+                    analyzer: analyzer.worker(),
+                    classifier: classifier_tokenizer.map(|t| t.worker()),
+                    tokens: Vec::new(),
+                },
                 |worker, feedback| context.prepare_row(worker, feedback),
             )
             .collect()
+    }
+}
+
+/// Per-thread analysis state of the [`Indexer`].
+struct RowWorker<'a> {
+    analyzer: AnalyzerWorker<'a>,
+    /// A worker with koe's default dictionaries, when the index uses other ones.
+    classifier: Option<Worker<'a>>,
+    tokens: Vec<TantivyToken>,
+}
+
+impl RowWorker<'_> {
+    /// Analyses each text of a row once: the causes, and the `words` field's tokens encoded
+    /// for [`PreAnalyzedTokenizer`] (offsets into [`Feedback::full_text`]).
+    fn analyse(&mut self, classifier: &Classifier, feedback: &Feedback) -> (Vec<CauseTag>, String) {
+        let mut words = String::new();
+        let mut per_field = Vec::with_capacity(feedback.texts.len());
+        let (mut offset, mut position) = (0, 0);
+        for field in &feedback.texts {
+            let normalized = normalize(&field.text);
+            let tokenizer = self.analyzer.tokenizer();
+            let tokens = self.analyzer.tokenize(&normalized);
+            let tags = match &mut self.classifier {
+                Some(worker) => classifier.classify(worker, &field.text),
+                None => {
+                    let analysis = analyze_tokens(tokenizer, normalized.clone(), tokens);
+                    classifier.classify_analysis(&analysis)
+                }
+            };
+            per_field.push((field.column.as_str(), tags));
+            self.analyzer
+                .tantivy_tokens_of_loaded(&normalized, &mut self.tokens);
+            encode_tokens(&self.tokens, offset, position, &mut words);
+            if let Some(last) = self.tokens.iter().map(|t| t.position).max() {
+                position += last + 1;
+            }
+            // The fields are joined by a blank line in the full text.
+            offset += field.text.len() + 2;
+        }
+        let causes = classifier.merge_fields(per_field, feedback.texts.len() > 1);
+        (causes, words)
     }
 }
 
@@ -269,13 +320,11 @@ struct RowContext<'a> {
 }
 
 impl RowContext<'_> {
-    /// Classifies one row and makes its document; `None` when the index already has the row as
-    /// it is. The text is analysed by tantivy's indexing threads (with [`JapaneseTokenizer`]).
-    ///
-    /// [`JapaneseTokenizer`]: crate::index::JapaneseTokenizer
+    /// Analyses and classifies one row and makes its document; `None` when the index already
+    /// has the row as it is.
     fn prepare_row(
         &self,
-        worker: &mut Worker<'_>,
+        worker: &mut RowWorker<'_>,
         feedback: &Feedback,
     ) -> Result<Option<PreparedRow>, IndexError> {
         let hash = content_hash(feedback);
@@ -295,13 +344,11 @@ impl RowContext<'_> {
             None => false,
         };
         let fields = self.fields;
-        let causes = self.classifier.classify_feedback(worker, feedback);
+        let (causes, words) = worker.analyse(self.classifier, feedback);
 
         let mut doc = TantivyDocument::new();
         doc.add_text(fields.id, &feedback.id);
-        // tantivy's pre-tokenized values go through JSON inside the document; giving it the
-        // text and the analyzer is cheaper, and moves the analysis onto its indexing threads.
-        doc.add_text(fields.words, feedback.full_text());
+        doc.add_text(fields.words, words);
         let corrupt = |err: serde_json::Error| IndexError::Corrupt {
             path: self.dir.to_path_buf(),
             message: format!("row {}: {err}", feedback.id),
