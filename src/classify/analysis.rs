@@ -8,7 +8,7 @@
 //! 高くないとは言えない, two negations, is not negated) and *conditional* when a conditional
 //! (ば, たら, なら, ても, a 仮定形) follows it.
 
-use crate::text::{Normalized, Token, Tokenizer, Worker, normalize};
+use crate::text::{Normalized, Token, Worker, normalize};
 
 /// One analysed token.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -58,15 +58,15 @@ pub struct Analysis<'a> {
 /// Analyses `text` (the original, as written) with a worker of koe's default tokenizer.
 pub fn analyze<'a>(worker: &mut Worker<'_>, text: &'a str) -> Analysis<'a> {
     let normalized = normalize(text);
-    let tokenizer = worker.tokenizer();
-    let tokens = worker.tokenize(normalized.as_str());
-    analyze_tokens(tokenizer, normalized, tokens)
+    worker.tokenize(normalized.as_str());
+    analyze_tokens(worker, normalized, worker.tokens())
 }
 
-/// Analyses text already normalized and tokenized by `tokenizer` (which must have koe's default
-/// dictionaries): the index tokenizes each row once for both the classifier and its terms.
+/// Analyses text already normalized and tokenized by `worker` (whose tokenizer must have koe's
+/// default dictionaries): the index tokenizes each row once for both the classifier and its
+/// terms.
 pub fn analyze_tokens<'a>(
-    tokenizer: &Tokenizer,
+    worker: &Worker<'_>,
     normalized: Normalized<'a>,
     words: &[Token],
 ) -> Analysis<'a> {
@@ -78,7 +78,7 @@ pub fn analyze_tokens<'a>(
     let mut after_te = false;
     let mut after_comma = false;
     for token in words {
-        let features = tokenizer.features(token, norm);
+        let features = worker.features(token, norm);
         let fields = features.fields();
         let (pos, sub) = (fields[0], fields[1]);
         let surface = token.surface(norm);

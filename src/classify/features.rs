@@ -33,6 +33,17 @@ pub enum CueStatus {
     Conditional,
 }
 
+impl CueStatus {
+    /// The mark of a rule feature in this status: `r:price~n`.
+    fn suffix(self) -> &'static str {
+        match self {
+            CueStatus::Asserted => "",
+            CueStatus::Negated => "~n",
+            CueStatus::Conditional => "~c",
+        }
+    }
+}
+
 /// A cue match.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RuleHit {
@@ -48,8 +59,18 @@ pub struct RuleHit {
     pub status: CueStatus,
 }
 
-fn mark(token: &AnalyzedToken) -> String {
-    let mut mark = String::new();
+/// `prefix` + `base` + `suffix` in one allocation (feature names are made for every word).
+fn name(prefix: &str, base: &str, suffix: &str) -> String {
+    let mut name = String::with_capacity(prefix.len() + base.len() + suffix.len() + 4);
+    name.push_str(prefix);
+    name.push_str(base);
+    name.push_str(suffix);
+    name
+}
+
+/// Appends the scope mark of `token` (`~n`, `~c`, `~p` and combinations) to `name`.
+fn push_mark(name: &mut String, token: &AnalyzedToken) {
+    let mark = name;
     if token.negated || token.conditional || token.appraised {
         mark.push('~');
         if token.negated {
@@ -62,7 +83,6 @@ fn mark(token: &AnalyzedToken) -> String {
             mark.push('p');
         }
     }
-    mark
 }
 
 /// Extracts the features and the cue matches of an analysed text.
@@ -73,13 +93,15 @@ pub fn extract(analysis: &Analysis<'_>, taxonomy: &Taxonomy) -> (Vec<FeatureHit>
         if matches!(token.kind, TokenKind::Content | TokenKind::Auxiliary) && !token.is_negation {
             // The word in its scope (押し売り~n is not 押し売り) and the word as a topic, whatever
             // its scope: the cause model reads the first, the complaint gate leans on both.
+            let mut word = name("w:", &token.base, "");
+            push_mark(&mut word, token);
             hits.push(FeatureHit {
-                name: format!("w:{}{}", token.base, mark(token)),
+                name: word,
                 start: token.start,
                 end: token.end,
             });
             hits.push(FeatureHit {
-                name: format!("t:{}", token.base),
+                name: name("t:", &token.base, ""),
                 start: token.start,
                 end: token.end,
             });
@@ -87,13 +109,8 @@ pub fn extract(analysis: &Analysis<'_>, taxonomy: &Taxonomy) -> (Vec<FeatureHit>
     }
     let rules = match_cues(tokens, taxonomy);
     for rule in &rules {
-        let suffix = match rule.status {
-            CueStatus::Asserted => "",
-            CueStatus::Negated => "~n",
-            CueStatus::Conditional => "~c",
-        };
         hits.push(FeatureHit {
-            name: format!("r:{}{suffix}", taxonomy.causes[rule.cause].id),
+            name: name("r:", &taxonomy.causes[rule.cause].id, rule.status.suffix()),
             start: rule.start,
             end: rule.end,
         });
@@ -101,8 +118,40 @@ pub fn extract(analysis: &Analysis<'_>, taxonomy: &Taxonomy) -> (Vec<FeatureHit>
     (hits, rules)
 }
 
+/// Calls `visit` with the name of every feature [`extract`] gives for `analysis` (whose cue
+/// matches are `rules`), in the same order, without allocating a string per feature: scoring
+/// needs the names only, evidence also the spans.
+pub fn visit_names(
+    analysis: &Analysis<'_>,
+    taxonomy: &Taxonomy,
+    rules: &[RuleHit],
+    mut visit: impl FnMut(&str),
+) {
+    let mut name = String::new();
+    for token in &analysis.tokens {
+        if matches!(token.kind, TokenKind::Content | TokenKind::Auxiliary) && !token.is_negation {
+            name.clear();
+            name.push_str("w:");
+            name.push_str(&token.base);
+            push_mark(&mut name, token);
+            visit(&name);
+            name.clear();
+            name.push_str("t:");
+            name.push_str(&token.base);
+            visit(&name);
+        }
+    }
+    for rule in rules {
+        name.clear();
+        name.push_str("r:");
+        name.push_str(&taxonomy.causes[rule.cause].id);
+        name.push_str(rule.status.suffix());
+        visit(&name);
+    }
+}
+
 /// Every match of every cue, at most one per cue and start token.
-fn match_cues(tokens: &[AnalyzedToken], taxonomy: &Taxonomy) -> Vec<RuleHit> {
+pub fn match_cues(tokens: &[AnalyzedToken], taxonomy: &Taxonomy) -> Vec<RuleHit> {
     let mut rules = Vec::new();
     for start in 0..tokens.len() {
         for &(cause_index, cue_index) in taxonomy.cues_starting_with(&tokens[start].base) {

@@ -34,7 +34,7 @@ use serde::{Deserialize, Serialize};
 use crate::feedback::Feedback;
 use crate::text::{Tokenizer, UserDictionaries, Worker};
 use analysis::{Analysis, analyze};
-use features::{CueStatus, extract};
+use features::{CueStatus, extract, match_cues, visit_names};
 use model::{Model, sigmoid};
 use taxonomy::Taxonomy;
 
@@ -252,8 +252,12 @@ impl Classifier {
 
     /// [`scored`](Self::scored) for an analysed text.
     pub fn scored_analysis(&self, analysis: &Analysis<'_>) -> Vec<ScoredCause> {
-        let (hits, rules) = extract(analysis, &self.taxonomy);
-        let scores = self.model.scores(hits.iter().map(|h| h.name.as_str()));
+        let rules = match_cues(&analysis.tokens, &self.taxonomy);
+        let scores = self
+            .model
+            .scores_of(|visit| visit_names(analysis, &self.taxonomy, &rules, visit));
+        // The features with their spans, for evidence: made only when a cause is tagged.
+        let mut hits = None;
         // The complaint gate (when the model has one) must agree before any cause is tagged.
         let gate_open = self
             .model
@@ -292,6 +296,7 @@ impl Classifier {
                     );
                 }
                 if let Some(m) = self.model_index[c] {
+                    let hits = hits.get_or_insert_with(|| extract(analysis, &self.taxonomy).0);
                     let mut contributions: Vec<(f32, &features::FeatureHit)> = hits
                         .iter()
                         .filter(|h| {

@@ -8,6 +8,10 @@
 //! docs/classifier.md with their scores.
 
 use std::collections::{BTreeSet, HashMap};
+
+use std::hash::BuildHasher;
+
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
@@ -42,7 +46,7 @@ pub struct Model {
     /// Feature name → one weight per entry of `causes` (written in name order, so that the
     /// same training data gives the same file).
     #[serde(serialize_with = "sorted")]
-    pub weights: HashMap<String, Vec<f32>>,
+    pub weights: FxHashMap<String, Vec<f32>>,
 }
 
 /// Provenance of a model.
@@ -171,7 +175,7 @@ impl Model {
     /// counts once per distinct name).
     pub fn scores<'f>(&self, features: impl Iterator<Item = &'f str>) -> Vec<f32> {
         let mut sums: Vec<f32> = vec![0.0; self.causes.len()];
-        let mut seen = std::collections::HashSet::new();
+        let mut seen = FxHashSet::default();
         for name in features {
             if !seen.insert(name) {
                 continue;
@@ -183,6 +187,36 @@ impl Model {
             }
         }
         let scale = self.feature_scale(seen.len());
+        self.causes
+            .iter()
+            .zip(sums)
+            .map(|(c, sum)| c.bias + scale * sum)
+            .collect()
+    }
+
+    /// [`scores`](Self::scores) of the features `features` gives to its callback, one at a
+    /// time (names are borrowed only for the call: see [`features::visit_names`]).
+    ///
+    /// [`features::visit_names`]: crate::classify::features::visit_names
+    pub fn scores_of(&self, features: impl FnOnce(&mut dyn FnMut(&str))) -> Vec<f32> {
+        let mut sums: Vec<f32> = vec![0.0; self.causes.len()];
+        // Each weight row counts once, as each distinct name does in `scores`; the names'
+        // hashes count the distinct features, matched or not, for the scale.
+        let mut matched: FxHashSet<*const f32> = FxHashSet::default();
+        let mut distinct: FxHashSet<u64> = FxHashSet::default();
+        features(&mut |name| {
+            if !distinct.insert(rustc_hash::FxBuildHasher.hash_one(name)) {
+                return;
+            }
+            if let Some(weights) = self.weights.get(name)
+                && matched.insert(weights.as_ptr())
+            {
+                for (sum, weight) in sums.iter_mut().zip(weights) {
+                    *sum += weight;
+                }
+            }
+        });
+        let scale = self.feature_scale(distinct.len());
         self.causes
             .iter()
             .zip(sums)
@@ -440,7 +474,7 @@ fn train_binary(
 }
 
 fn sorted<S: serde::Serializer>(
-    weights: &HashMap<String, Vec<f32>>,
+    weights: &FxHashMap<String, Vec<f32>>,
     serializer: S,
 ) -> Result<S::Ok, S::Error> {
     let ordered: std::collections::BTreeMap<&String, &Vec<f32>> = weights.iter().collect();

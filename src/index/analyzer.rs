@@ -33,7 +33,7 @@
 //! assert_eq!(terms[0].kind, TermKind::Compound { parts: 2 });
 //! ```
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use std::sync::{LazyLock, Mutex};
 
 use tantivy::tokenizer::{Token as TantivyToken, TokenStream, Tokenizer as TantivyTokenizerTrait};
@@ -138,7 +138,7 @@ impl Analyzer {
             words: self.words.worker(),
             parts: self.parts.worker(),
             tokens: Vec::new(),
-            decompositions: HashMap::new(),
+            decompositions: FxHashMap::default(),
             kinds: Vec::new(),
         }
     }
@@ -160,7 +160,7 @@ pub struct AnalyzerWorker<'a> {
     tokens: Vec<Token>,
     /// The parts of each user-dictionary word met so far (byte spans of the word): there are
     /// few such words, and each is decomposed once per worker.
-    decompositions: HashMap<String, Vec<(usize, usize)>>,
+    decompositions: FxHashMap<String, Vec<(usize, usize)>>,
     /// The kind of each term of the text being turned into tantivy tokens.
     kinds: Vec<TermKind>,
 }
@@ -182,19 +182,14 @@ impl<'a> AnalyzerWorker<'a> {
         self.emit_terms(normalized, emit);
     }
 
-    /// The tokenizer with the user dictionaries this worker runs.
-    pub fn tokenizer(&self) -> &'a Tokenizer {
-        self.words.tokenizer()
-    }
-
     /// Tokenizes normalized text with the user dictionaries and keeps the tokens for
     /// [`tantivy_tokens_of_loaded`](Self::tantivy_tokens_of_loaded); returns them, so that
     /// other analyses of the text (classification) need not tokenize it again.
-    pub fn tokenize(&mut self, normalized: &Normalized<'_>) -> &[Token] {
+    pub fn tokenize(&mut self, normalized: &Normalized<'_>) -> (&Worker<'a>, &[Token]) {
         self.tokens.clear();
         self.tokens
             .extend_from_slice(self.words.tokenize(normalized.as_str()));
-        &self.tokens
+        (&self.words, &self.tokens)
     }
 
     /// Emits the terms of the tokens of the last [`tokenize`](Self::tokenize) of `normalized`.
@@ -477,7 +472,7 @@ pub fn common_grams(words: &[(usize, String)]) -> Vec<(usize, String)> {
 /// rest while it is long (see [`split_katakana`]).
 fn decompose<'c>(
     worker: &mut Worker<'_>,
-    cache: &'c mut HashMap<String, Vec<(usize, usize)>>,
+    cache: &'c mut FxHashMap<String, Vec<(usize, usize)>>,
     word: &str,
     user_word: bool,
 ) -> &'c [(usize, usize)] {
@@ -622,6 +617,7 @@ impl TantivyTokenizerTrait for JapaneseTokenizer {
 /// pre-tokenized values would go through JSON; this is one line of numbers and text per token.
 pub fn encode_tokens(tokens: &[TantivyToken], offset: usize, position: usize, out: &mut String) {
     let mut digits = itoa::Buffer::new();
+    out.reserve(tokens.iter().map(|t| t.text.len() + 16).sum());
     for token in tokens {
         for (number, end) in [
             (token.position + position, ','),

@@ -285,13 +285,12 @@ impl RowWorker<'_> {
         let (mut offset, mut position) = (0, 0);
         for field in &feedback.texts {
             let normalized = normalize(&field.text);
-            let tokenizer = self.analyzer.tokenizer();
-            let tokens = self.analyzer.tokenize(&normalized);
-            let tags = match &mut self.classifier {
-                Some(worker) => classifier.classify(worker, &field.text),
+            let (word_worker, tokens) = self.analyzer.tokenize(&normalized);
+            let (tags, normalized) = match &mut self.classifier {
+                Some(worker) => (classifier.classify(worker, &field.text), normalized),
                 None => {
-                    let analysis = analyze_tokens(tokenizer, normalized.clone(), tokens);
-                    classifier.classify_analysis(&analysis)
+                    let analysis = analyze_tokens(word_worker, normalized, tokens);
+                    (classifier.classify_analysis(&analysis), analysis.normalized)
                 }
             };
             per_field.push((field.column.as_str(), tags));

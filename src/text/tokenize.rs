@@ -20,9 +20,12 @@
 //! assert_eq!(surfaces, ["カスタマーサポート", "の", "対応", "が", "遅い"]);
 //! ```
 
+use std::sync::Mutex;
+
 use lindera_dictionary::dictionary::{Dictionary, UserDictionary};
 use lindera_dictionary::mode::Mode;
 use lindera_dictionary::viterbi::{Lattice, LatticeOptions, WordId};
+use rustc_hash::FxHashMap;
 
 use crate::text::TextError;
 use crate::text::dictionary::{UserDictionaries, system_dictionary};
@@ -135,32 +138,44 @@ impl Tokenizer {
             tokens: Vec::new(),
             squeezed: String::new(),
             squeezed_to_text: Vec::new(),
+            details: Mutex::default(),
         }
     }
 
     /// The IPADIC features of `token`, which must come from this tokenizer; `text` is the text
     /// it was tokenized from.
     pub fn features<'a>(&'a self, token: &Token, text: &'a str) -> Features<'a> {
+        let (fields, len) = self.details(token);
+        Features {
+            fields,
+            len,
+            base_form_fallback: (!token.word.is_system() || token.word.is_unknown())
+                .then(|| token.surface(text)),
+        }
+    }
+
+    /// The dictionary's feature columns of `token`'s word, and how many there are.
+    fn details(&self, token: &Token) -> ([&str; FEATURE_COUNT], usize) {
         let id = token.word.id() as usize;
         let mut fields = ["*"; FEATURE_COUNT];
-        let mut base_form_fallback = None;
         let mut len = 0;
         if token.word.is_unknown() {
             len = fill(&mut fields, self.dictionary.unknown_word_details_iter(id));
-            base_form_fallback = Some(token.surface(text));
         } else if token.word.is_system() {
             len = fill(&mut fields, self.dictionary.word_details_iter(id));
         } else if let Some(user) = &self.user_dictionary {
             len = fill(&mut fields, user.word_details_iter(id));
-            base_form_fallback = Some(token.surface(text));
         }
-        Features {
-            fields,
-            len,
-            base_form_fallback,
-        }
+        (fields, len)
     }
 }
+
+/// The feature columns of the words a [`Worker`] has looked up: reading them from the
+/// dictionary means parsing its CSV-like entries, and feedback repeats its words.
+type DetailsCache<'t> = Mutex<FxHashMap<(u8, u32), ([&'t str; FEATURE_COUNT], usize)>>;
+
+/// Words whose features a worker keeps; a bound for pathological inputs.
+const MAX_CACHED_WORDS: usize = 1 << 18;
 
 /// Copies dictionary features into `fields`, returning how many there were.
 fn fill<'a>(fields: &mut [&'a str; FEATURE_COUNT], values: impl Iterator<Item = &'a str>) -> usize {
@@ -182,12 +197,56 @@ pub struct Worker<'t> {
     /// its bytes the offset in the chunk (see [`Worker::rewrite`]).
     squeezed: String,
     squeezed_to_text: Vec<usize>,
+    details: DetailsCache<'t>,
 }
 
 impl<'t> Worker<'t> {
     /// The tokenizer this worker belongs to.
     pub fn tokenizer(&self) -> &'t Tokenizer {
         self.tokenizer
+    }
+
+    /// [`Tokenizer::features`], remembering each word's features for the next time.
+    pub fn features<'a>(&self, token: &Token, text: &'a str) -> Features<'a>
+    where
+        't: 'a,
+    {
+        let word = &token.word;
+        let kind = if word.is_unknown() {
+            0
+        } else if word.is_system() {
+            1
+        } else {
+            2
+        };
+        let key = (kind, word.id());
+        // One thread uses a worker at a time (tantivy wants tokenizers `Sync`): the lock is
+        // never contended.
+        let mut cache = self
+            .details
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let (fields, len) = match cache.get(&key) {
+            Some(&found) => found,
+            None => {
+                let found = self.tokenizer.details(token);
+                if cache.len() >= MAX_CACHED_WORDS {
+                    cache.clear();
+                }
+                cache.insert(key, found);
+                found
+            }
+        };
+        Features {
+            fields,
+            len,
+            base_form_fallback: (kind != 1).then(|| token.surface(text)),
+        }
+    }
+
+    /// The tokens of the last [`tokenize`](Self::tokenize).
+    pub fn tokens(&self) -> &[Token] {
+        &self.tokens
     }
 
     /// Tokenizes `text`. The returned slice is valid until the next call.
