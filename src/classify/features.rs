@@ -59,62 +59,33 @@ pub struct RuleHit {
     pub status: CueStatus,
 }
 
-/// `prefix` + `base` + `suffix` in one allocation (feature names are made for every word).
-fn name(prefix: &str, base: &str, suffix: &str) -> String {
-    let mut name = String::with_capacity(prefix.len() + base.len() + suffix.len() + 4);
-    name.push_str(prefix);
-    name.push_str(base);
-    name.push_str(suffix);
-    name
-}
-
 /// Appends the scope mark of `token` (`~n`, `~c`, `~p` and combinations) to `name`.
 fn push_mark(name: &mut String, token: &AnalyzedToken) {
-    let mark = name;
     if token.negated || token.conditional || token.appraised {
-        mark.push('~');
+        name.push('~');
         if token.negated {
-            mark.push('n');
+            name.push('n');
         }
         if token.conditional {
-            mark.push('c');
+            name.push('c');
         }
         if token.appraised {
-            mark.push('p');
+            name.push('p');
         }
     }
 }
 
 /// Extracts the features and the cue matches of an analysed text.
 pub fn extract(analysis: &Analysis<'_>, taxonomy: &Taxonomy) -> (Vec<FeatureHit>, Vec<RuleHit>) {
-    let tokens = &analysis.tokens;
-    let mut hits = Vec::with_capacity(tokens.len() * 3);
-    for token in tokens {
-        if matches!(token.kind, TokenKind::Content | TokenKind::Auxiliary) && !token.is_negation {
-            // The word in its scope (押し売り~n is not 押し売り) and the word as a topic, whatever
-            // its scope: the cause model reads the first, the complaint gate leans on both.
-            let mut word = name("w:", &token.base, "");
-            push_mark(&mut word, token);
-            hits.push(FeatureHit {
-                name: word,
-                start: token.start,
-                end: token.end,
-            });
-            hits.push(FeatureHit {
-                name: name("t:", &token.base, ""),
-                start: token.start,
-                end: token.end,
-            });
-        }
-    }
-    let rules = match_cues(tokens, taxonomy);
-    for rule in &rules {
+    let rules = match_cues(&analysis.tokens, taxonomy);
+    let mut hits = Vec::with_capacity(analysis.tokens.len() * 3);
+    each_feature(analysis, taxonomy, &rules, |name, start, end| {
         hits.push(FeatureHit {
-            name: name("r:", &taxonomy.causes[rule.cause].id, rule.status.suffix()),
-            start: rule.start,
-            end: rule.end,
-        });
-    }
+            name: name.to_owned(),
+            start,
+            end,
+        })
+    });
     (hits, rules)
 }
 
@@ -127,18 +98,30 @@ pub fn visit_names(
     rules: &[RuleHit],
     mut visit: impl FnMut(&str),
 ) {
+    each_feature(analysis, taxonomy, rules, |name, _, _| visit(name));
+}
+
+/// Every feature of `analysis` with its normalized byte span, the name in a reused buffer.
+fn each_feature(
+    analysis: &Analysis<'_>,
+    taxonomy: &Taxonomy,
+    rules: &[RuleHit],
+    mut visit: impl FnMut(&str, usize, usize),
+) {
     let mut name = String::new();
     for token in &analysis.tokens {
         if matches!(token.kind, TokenKind::Content | TokenKind::Auxiliary) && !token.is_negation {
+            // The word in its scope (押し売り~n is not 押し売り) and the word as a topic, whatever
+            // its scope: the cause model reads the first, the complaint gate leans on both.
             name.clear();
             name.push_str("w:");
             name.push_str(&token.base);
             push_mark(&mut name, token);
-            visit(&name);
+            visit(&name, token.start, token.end);
             name.clear();
             name.push_str("t:");
             name.push_str(&token.base);
-            visit(&name);
+            visit(&name, token.start, token.end);
         }
     }
     for rule in rules {
@@ -146,7 +129,7 @@ pub fn visit_names(
         name.push_str("r:");
         name.push_str(&taxonomy.causes[rule.cause].id);
         name.push_str(rule.status.suffix());
-        visit(&name);
+        visit(&name, rule.start, rule.end);
     }
 }
 

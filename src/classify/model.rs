@@ -199,23 +199,27 @@ impl Model {
     ///
     /// [`features::visit_names`]: crate::classify::features::visit_names
     pub fn scores_of(&self, features: impl FnOnce(&mut dyn FnMut(&str))) -> Vec<f32> {
-        let mut sums: Vec<f32> = vec![0.0; self.causes.len()];
-        // Each weight row counts once, as each distinct name does in `scores`; the names'
-        // hashes count the distinct features, matched or not, for the scale.
-        let mut matched: FxHashSet<*const f32> = FxHashSet::default();
+        // Each weight row counts once, as each distinct name does in `scores`; the distinct
+        // names are counted (by hash) only when the model scales by their number.
+        let normalize = self.training.options.normalize;
+        let mut matched: Vec<&[f32]> = Vec::new();
         let mut distinct: FxHashSet<u64> = FxHashSet::default();
         features(&mut |name| {
-            if !distinct.insert(rustc_hash::FxBuildHasher.hash_one(name)) {
-                return;
+            if normalize {
+                distinct.insert(rustc_hash::FxBuildHasher.hash_one(name));
             }
-            if let Some(weights) = self.weights.get(name)
-                && matched.insert(weights.as_ptr())
-            {
-                for (sum, weight) in sums.iter_mut().zip(weights) {
-                    *sum += weight;
-                }
+            if let Some(weights) = self.weights.get(name) {
+                matched.push(weights);
             }
         });
+        matched.sort_unstable_by_key(|weights| weights.as_ptr());
+        matched.dedup_by_key(|weights| weights.as_ptr());
+        let mut sums: Vec<f32> = vec![0.0; self.causes.len()];
+        for weights in matched {
+            for (sum, weight) in sums.iter_mut().zip(weights) {
+                *sum += weight;
+            }
+        }
         let scale = self.feature_scale(distinct.len());
         self.causes
             .iter()
@@ -242,16 +246,22 @@ impl Model {
     /// Tunes the thresholds on `dev`: coordinate ascent (thresholds 0.20–0.90) on macro-F1
     /// minus a penalty for tagging more than [`MAX_FALSE_ALARM_RATE`] of the no-cause texts, so
     /// that a "no cause" answer stays believable.
-    pub fn tune_thresholds(&mut self, dev: &[Example]) {
-        let probabilities: Vec<Vec<f32>> = dev
-            .iter()
-            .map(|e| {
-                self.scores(e.features.iter().map(String::as_str))
-                    .into_iter()
-                    .map(sigmoid)
-                    .collect()
-            })
-            .collect();
+    pub fn tune_thresholds(&mut self, dev: &[Example]) -> f64 {
+        let probabilities: Vec<Vec<f32>> = dev.iter().map(|e| self.probabilities(e)).collect();
+        self.tune_thresholds_on(&probabilities, dev)
+    }
+
+    /// Every entry's probability for `example`, in the order of `causes`.
+    fn probabilities(&self, example: &Example) -> Vec<f32> {
+        self.scores(example.features.iter().map(String::as_str))
+            .into_iter()
+            .map(sigmoid)
+            .collect()
+    }
+
+    /// [`tune_thresholds`](Self::tune_thresholds) on the probabilities of `dev` (one row per
+    /// example, in the order of `causes`); returns the objective reached.
+    fn tune_thresholds_on(&mut self, probabilities: &[Vec<f32>], dev: &[Example]) -> f64 {
         let gold: Vec<Vec<bool>> = dev
             .iter()
             .map(|e| {
@@ -270,7 +280,7 @@ impl Model {
         let gate = self.gate_index();
         let mut thresholds: Vec<f32> = vec![0.5; self.causes.len()];
         let objective =
-            |thresholds: &[f32]| threshold_objective(&probabilities, &gold, thresholds, gate);
+            |thresholds: &[f32]| threshold_objective(probabilities, &gold, thresholds, gate);
         let mut best = objective(&thresholds);
         for _round in 0..4 {
             for c in 0..thresholds.len() {
@@ -288,6 +298,7 @@ impl Model {
         for (cause, threshold) in self.causes.iter_mut().zip(thresholds) {
             cause.threshold = (threshold * 1000.0).round() / 1000.0;
         }
+        best
     }
 
     /// Trains a model for `cause_ids` on `examples`.

@@ -173,7 +173,12 @@ fn read_info(dir: &Path) -> Result<IndexInfo, IndexError> {
 }
 
 fn open_tantivy(dir: &Path) -> tantivy::Result<(Index, IndexReader)> {
-    let index = Index::open_in_dir(dir)?;
+    let mut index = Index::open_in_dir(dir)?;
+    // Segments are searched in parallel, one thread per core: a query matching a large part
+    // of a big index (every row with 解約) is bound by collecting and counting its hits.
+    if index.searchable_segment_ids()?.len() > 1 {
+        index.set_default_multithread_executor()?;
+    }
     let reader = index
         .reader_builder()
         .reload_policy(ReloadPolicy::Manual)

@@ -61,6 +61,9 @@ pub fn parse_date(text: &str, tz: &TimeZone) -> Option<DateTime> {
     if text.len() > 120 {
         return None;
     }
+    if let Some(quick) = parse_plain(text.trim()) {
+        return quick;
+    }
     let normalized: String = text.nfkc().collect();
     let text = normalized.trim();
     if text.is_empty() {
@@ -84,6 +87,51 @@ pub fn parse_date(text: &str, tz: &TimeZone) -> Option<DateTime> {
         return parse_gregorian(&gregorian, tz);
     }
     parse_gregorian(text, tz)
+}
+
+/// The shape nearly every export writes, `2025-03-01`, `2025/3/1 9:05` or
+/// `2025-03-01 09:05:30` (ASCII, no zone), read without normalizing or a regex: `None` when
+/// `text` has another shape, `Some(None)` when it has this one but is no valid date.
+/// [`parse_gregorian`] reads these the same way.
+fn parse_plain(text: &str) -> Option<Option<DateTime>> {
+    let (date, time) = match text.find([' ', 'T']) {
+        Some(cut) => (&text[..cut], Some(&text[cut + 1..])),
+        None => (text, None),
+    };
+    let separator = if date.contains('-') { '-' } else { '/' };
+    let mut parts = date.split(separator);
+    let (year, month, day) = (parts.next()?, parts.next()?, parts.next()?);
+    let (mut hour, mut minute, mut second) = ("0", "0", "0");
+    if let Some(time) = time {
+        let mut parts = time.split(':');
+        (hour, minute) = (parts.next()?, parts.next()?);
+        second = parts.next().unwrap_or("0");
+        if parts.next().is_some() {
+            return None;
+        }
+    }
+    if parts.next().is_some() || year.len() != 4 {
+        return None;
+    }
+    let number = |digits: &str| -> Option<i8> {
+        if (1..=2).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit()) {
+            digits.parse().ok()
+        } else {
+            None
+        }
+    };
+    let (month, day, hour, minute, second) = (
+        number(month)?,
+        number(day)?,
+        number(hour)?,
+        number(minute)?,
+        number(second)?,
+    );
+    if !year.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let year = year.parse().ok()?;
+    Some(DateTime::new(year, month, day, hour, minute, second, 0).ok())
 }
 
 fn parse_gregorian(text: &str, tz: &TimeZone) -> Option<DateTime> {
@@ -238,6 +286,37 @@ mod tests {
 
     fn parsed(text: &str) -> Option<String> {
         parse_date(text, &tokyo()).map(|d| d.to_string())
+    }
+
+    #[test]
+    fn the_quick_path_reads_what_the_regex_reads() {
+        let tz = TimeZone::get("Asia/Tokyo").unwrap();
+        for text in [
+            "2025-03-01",
+            "2025/3/1",
+            "2025-03-01 09:05",
+            "2025-03-01T09:05:30",
+            "2025/12/31 23:59:59",
+            "2025-02-30",
+            "2025-13-01 10:00",
+            "2025-03-01 24:00",
+            "0999-01-01",
+            "2025-03/01",
+            "2025-03-01T",
+            "2025-03-01 9",
+            "2025-03-01 09:05:",
+            "2025-03-01 09:05:30:00",
+            "2025-03-01 09:05:30.5",
+            "2025-03-001",
+            "2025--03-01",
+            "+025-03-01",
+        ] {
+            if let Some(quick) = parse_plain(text) {
+                assert_eq!(quick, parse_gregorian(text, &tz), "{text}");
+            }
+        }
+        assert!(parse_plain("2025-03-01 09:05").is_some());
+        assert!(parse_plain("2025-03-01 09:05 JST").is_none());
     }
 
     #[test]

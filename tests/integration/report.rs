@@ -82,14 +82,17 @@ fn fixture_rows() -> Vec<Row> {
         }
     }
     // Rows that must come out escaped, neutralized and masked.
-    // F025 and F026 are the month's only pushy-selling rows: both are quoted.
-    rows[64].4 = "<script>alert('x')</script>勧誘がしつこい".to_owned();
+    // F025 and F026 are the month's only pushy-selling rows: both are quoted, whatever their
+    // scores.
+    rows[64].4 =
+        "<script>alert('x')</script>勧誘がしつこい。連絡は taro.yamada@example.jp か 090-1234-5678 まで"
+            .to_owned();
     rows[65].4 =
         "=HYPERLINK(\"http://example.com\")解約しようとしたら、しつこく引き止められました。"
             .to_owned();
     // A new problem in February, outside the four causes: rising words.
     for row in &mut rows[66..80] {
-        row.4 = "注文した箱が届かない。配送状況も分からない".to_owned();
+        row.4 = "注文した箱がまだ届かない。配送が遅れている".to_owned();
     }
     rows[42].4 =
         "料金が高いので解約します。連絡は taro.yamada@example.jp か 090-1234-5678 まで".to_owned();
@@ -347,16 +350,21 @@ fn quotes_mask_personal_data_and_carry_their_ids() {
     let json = report_json(&idx, &[]);
     let text = json.to_string();
     assert!(!text.contains("taro.yamada@example.jp") && !text.contains("090-1234-5678"));
-    let price = &json["causes"].as_array().unwrap()[0];
-    let quotes = price["quotes"].as_array().unwrap();
-    assert!(!quotes.is_empty());
-    let masked = quotes
+    let pushy = json["causes"]
+        .as_array()
+        .unwrap()
         .iter()
-        .find(|q| q["id"] == "F003")
+        .find(|c| c["id"] == "pushy_selling")
+        .unwrap();
+    let masked = pushy["quotes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|q| q["id"] == "F025")
         .expect("the row with personal data is quoted");
     assert_eq!(
         masked["text"],
-        "料金が高いので解約します。連絡は [メール] か [電話番号] まで"
+        "<script>alert('x')</script>勧誘がしつこい。連絡は [メール] か [電話番号] まで"
     );
     // The id finds the row with `koe search`.
     let search = run(
@@ -367,17 +375,15 @@ fn quotes_mask_personal_data_and_carry_their_ids() {
             "--format",
             "json",
             "--cause",
-            "price",
+            "pushy_selling",
             "--month",
             "2026-02",
-            "--limit",
-            "100",
         ],
         b"",
         None,
     );
     assert_exit!(search, 0);
-    assert!(stdout(&search).contains("\"F003\""));
+    assert!(stdout(&search).contains("\"F025\""));
 }
 
 #[test]
