@@ -11,6 +11,7 @@ import csv
 import glob
 import hashlib
 import os
+import re
 
 root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "corpora")
 TEST_PARTS = {"f", "q"}
@@ -18,7 +19,7 @@ splits = {"train": [], "dev": [], "test": []}
 for path in sorted(glob.glob(os.path.join(root, "labeled", "part_*.csv"))):
     with open(path, encoding="utf-8", newline="") as f:
         for row in csv.DictReader(f):
-            part = row["id"][0]
+            part = re.match(r"[a-z]+", row["id"]).group()
             if part in TEST_PARTS:
                 split = "test"
             elif int(hashlib.sha1(row["id"].encode()).hexdigest(), 16) % 100 < 15:
