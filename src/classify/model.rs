@@ -174,28 +174,12 @@ impl Model {
     /// The linear score of each cause for a set of features (with repeats: each occurrence
     /// counts once per distinct name).
     pub fn scores<'f>(&self, features: impl Iterator<Item = &'f str>) -> Vec<f32> {
-        let mut sums: Vec<f32> = vec![0.0; self.causes.len()];
-        let mut seen = FxHashSet::default();
-        for name in features {
-            if !seen.insert(name) {
-                continue;
-            }
-            if let Some(weights) = self.weights.get(name) {
-                for (sum, weight) in sums.iter_mut().zip(weights) {
-                    *sum += weight;
-                }
-            }
-        }
-        let scale = self.feature_scale(seen.len());
-        self.causes
-            .iter()
-            .zip(sums)
-            .map(|(c, sum)| c.bias + scale * sum)
-            .collect()
+        self.scores_of(|visit| features.for_each(visit))
     }
 
     /// [`scores`](Self::scores) of the features `features` gives to its callback, one at a
-    /// time (names are borrowed only for the call: see [`features::visit_names`]).
+    /// time (names are borrowed only for the call: see [`features::visit_names`]). A feature
+    /// given twice counts once.
     ///
     /// [`features::visit_names`]: crate::classify::features::visit_names
     pub fn scores_of(&self, features: impl FnOnce(&mut dyn FnMut(&str))) -> Vec<f32> {
