@@ -230,22 +230,16 @@ impl Model {
     /// Tunes the thresholds on `dev`: coordinate ascent (thresholds 0.20–0.90) on macro-F1
     /// minus a penalty for tagging more than [`MAX_FALSE_ALARM_RATE`] of the no-cause texts, so
     /// that a "no cause" answer stays believable.
-    pub fn tune_thresholds(&mut self, dev: &[Example]) -> f64 {
-        let probabilities: Vec<Vec<f32>> = dev.iter().map(|e| self.probabilities(e)).collect();
-        self.tune_thresholds_on(&probabilities, dev)
-    }
-
-    /// Every entry's probability for `example`, in the order of `causes`.
-    fn probabilities(&self, example: &Example) -> Vec<f32> {
-        self.scores(example.features.iter().map(String::as_str))
-            .into_iter()
-            .map(sigmoid)
-            .collect()
-    }
-
-    /// [`tune_thresholds`](Self::tune_thresholds) on the probabilities of `dev` (one row per
-    /// example, in the order of `causes`); returns the objective reached.
-    fn tune_thresholds_on(&mut self, probabilities: &[Vec<f32>], dev: &[Example]) -> f64 {
+    pub fn tune_thresholds(&mut self, dev: &[Example]) {
+        let probabilities: Vec<Vec<f32>> = dev
+            .iter()
+            .map(|e| {
+                self.scores(e.features.iter().map(String::as_str))
+                    .into_iter()
+                    .map(sigmoid)
+                    .collect()
+            })
+            .collect();
         let gold: Vec<Vec<bool>> = dev
             .iter()
             .map(|e| {
@@ -264,7 +258,7 @@ impl Model {
         let gate = self.gate_index();
         let mut thresholds: Vec<f32> = vec![0.5; self.causes.len()];
         let objective =
-            |thresholds: &[f32]| threshold_objective(probabilities, &gold, thresholds, gate);
+            |thresholds: &[f32]| threshold_objective(&probabilities, &gold, thresholds, gate);
         let mut best = objective(&thresholds);
         for _round in 0..4 {
             for c in 0..thresholds.len() {
@@ -282,7 +276,6 @@ impl Model {
         for (cause, threshold) in self.causes.iter_mut().zip(thresholds) {
             cause.threshold = (threshold * 1000.0).round() / 1000.0;
         }
-        best
     }
 
     /// Trains a model for `cause_ids` on `examples`.

@@ -614,7 +614,8 @@ impl TantivyTokenizerTrait for JapaneseTokenizer {
 ///
 /// The indexer analyses each row once on its analysis threads (for the classifier and the
 /// terms), and tantivy's indexing thread only reads the result back. tantivy's own
-/// pre-tokenized values would go through JSON; this is one line of numbers and text per token.
+/// pre-tokenized values would go through JSON; this is five numbers and the text per token:
+/// `position,length,from,to,bytes:text`.
 pub fn encode_tokens(tokens: &[TantivyToken], offset: usize, position: usize, out: &mut String) {
     let mut digits = itoa::Buffer::new();
     out.reserve(tokens.iter().map(|t| t.text.len() + 16).sum());
@@ -672,7 +673,7 @@ fn decode_tokens(text: &str, out: &mut Vec<TantivyToken>) {
 /// The tokenizer of the index writer: reads the tokens [`encode_tokens`] wrote for the
 /// `words` field (which is not stored), so that tantivy's indexing thread does not analyse the
 /// text a second time. Registered under [`TOKENIZER_NAME`] in the writer's `Index` only;
-/// searches use [`JapaneseTokenizer`].
+/// queries are analysed by the same [`Analyzer`] directly.
 #[derive(Clone, Default)]
 pub struct PreAnalyzedTokenizer {
     tokens: Vec<TantivyToken>,

@@ -149,8 +149,7 @@ impl Tokenizer {
         Features {
             fields,
             len,
-            base_form_fallback: (!token.word.is_system() || token.word.is_unknown())
-                .then(|| token.surface(text)),
+            base_form_fallback: base_form_fallback(token, text),
         }
     }
 
@@ -168,6 +167,12 @@ impl Tokenizer {
         }
         (fields, len)
     }
+}
+
+/// The base form of words whose entries may have none: unknown words and user-dictionary
+/// words stand for themselves.
+fn base_form_fallback<'a>(token: &Token, text: &'a str) -> Option<&'a str> {
+    (token.word.is_unknown() || !token.word.is_system()).then(|| token.surface(text))
 }
 
 /// The feature columns of the words a [`Worker`] has looked up: reading them from the
@@ -240,7 +245,7 @@ impl<'t> Worker<'t> {
         Features {
             fields,
             len,
-            base_form_fallback: (kind != 1).then(|| token.surface(text)),
+            base_form_fallback: base_form_fallback(token, text),
         }
     }
 
