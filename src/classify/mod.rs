@@ -228,11 +228,7 @@ impl Classifier {
     /// The causes of one text, in taxonomy order. `worker` must come from a tokenizer with koe's
     /// default dictionaries (e.g. [`Classifier::tokenizer`]).
     pub fn classify(&self, worker: &mut Worker<'_>, text: &str) -> Vec<CauseTag> {
-        self.scored(worker, text)
-            .into_iter()
-            .filter(|s| s.tagged)
-            .map(|s| s.tag)
-            .collect()
+        self.classify_analysis(&analyze(worker, text))
     }
 
     /// Every cause with its probability and whether it is tagged (for evaluation and

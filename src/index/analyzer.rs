@@ -335,12 +335,6 @@ impl<'a> AnalyzerWorker<'a> {
         // tantivy records each term's positions as increasing deltas.
         out.sort_by_key(|token| token.position);
     }
-
-    /// The tokenizer worker with the user dictionaries, for other analyses of the same text
-    /// (classification) without a second worker.
-    pub fn word_worker(&mut self) -> &mut Worker<'a> {
-        &mut self.words
-    }
 }
 
 /// Writes a token into `out[*used]`, reusing the string already there, and counts it.
